@@ -1,0 +1,24 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11+):
+#   make update   install horizon in .venv and run the main job on the embedded data
+#   make test     install the test dependencies in .venv and run the tests
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+$(BIN)/horizon: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/horizon
+
+.PHONY: install update test bench
+install: $(BIN)/horizon
+
+update: install
+	$(BIN)/horizon update
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python benchmarks/bench_fit.py

@@ -1,0 +1,63 @@
+"""`horizon update`: the main job."""
+
+from __future__ import annotations
+
+import click
+
+from horizon.cli import cli, emit_json, json_option
+
+
+@cli.command("update")
+@click.option("--offline", is_flag=True, help="Do not try the network; use the embedded data in data/.")
+@json_option
+@click.pass_obj
+def update_cmd(config, offline, as_json):
+    """Ingest the sources in data/sources.toml, then fit and report.
+
+    Fetches the published sources when the network is reachable; otherwise says so in one
+    line and uses the embedded data in data/. Safe to run repeatedly: unchanged files are
+    recognised by their sha256 and nothing is written twice.
+
+    \b
+    Example:
+      horizon update
+      horizon --db /tmp/h.duckdb update --offline --json
+    """
+    import dataclasses
+
+    from horizon.store import connect
+    from horizon.update import run_update
+
+    if offline:
+        config = dataclasses.replace(config, offline=True)
+    con = connect(config.db_path)
+    result = run_update(con, config)
+    if as_json:
+        emit_json({
+            "db": str(config.db_path),
+            "network": result.network,
+            "snapshots": [r.as_dict() for r in result.ingested],
+            "summary": result.summary,
+            "stages": result.stages,
+        })
+        return
+    click.echo(f"network: {result.network}")
+    new = [r for r in result.ingested if r.new]
+    click.echo(f"ingested {len(result.ingested)} sources: {len(new)} new snapshots, "
+               f"{len(result.ingested) - len(new)} unchanged")
+    for r in new:
+        click.echo(f"  snapshot {r.snapshot_id}: {r.origin} ({r.kind}, {r.rows:,} rows, sha256 {r.sha256[:12]})")
+    tables = result.summary["tables"]
+    click.echo("store " + str(config.db_path) + ": " + ", ".join(f"{v:,} {k}" for k, v in tables.items()))
+    head = result.summary["latest_headline"]
+    if head:
+        click.echo(
+            f"latest headline: {head['version']} (snapshot {head['snapshot_id']}): longest p50 is "
+            f"{head['top_model']} at {head['top_model_p50_minutes']:.1f} min"
+        )
+        if head["publisher_doubling_days"]:
+            lo, hi = head["publisher_doubling_ci"]
+            click.echo(f"publisher's doubling time (from 2023): {head['publisher_doubling_days']:.1f} days"
+                       + (f" (95% CI {lo:.1f}-{hi:.1f})" if lo and hi else ""))
+    for line in result.stages.get("lines", []):
+        click.echo(line)

@@ -1,0 +1,58 @@
+"""Settings, loaded once and passed explicitly as a frozen dataclass."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+# Larger than any real published file (the biggest, METR's run-level JSONL, is ~3 MB) by far;
+# anything bigger is almost certainly the wrong URL or a runaway download.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_TIMEOUT_S = 20.0
+
+
+@dataclass(frozen=True)
+class Config:
+    db_path: Path
+    data_dir: Path
+    queries_dir: Path
+    reports_dir: Path
+    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    # "Now" for stamping snapshots and fits. Fixed via SOURCE_DATE_EPOCH for reproducible output.
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
+    offline: bool = False
+
+
+def _now_from_env(env) -> datetime:
+    epoch = env.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def load_config(db: str | os.PathLike | None = None, env=None, **overrides) -> Config:
+    """Build the Config from arguments, then the environment, then defaults.
+
+    ``HORIZON_DB`` names the database; ``HORIZON_DATA`` the data directory (default: the
+    project's ``data/``); ``HORIZON_OFFLINE=1`` skips the network; ``SOURCE_DATE_EPOCH``
+    fixes the clock.
+    """
+    env = os.environ if env is None else env
+    db_path = Path(db or env.get("HORIZON_DB") or "horizon.duckdb")
+    data_dir = Path(env.get("HORIZON_DATA") or PROJECT_DIR / "data")
+    values = dict(
+        db_path=db_path,
+        data_dir=data_dir,
+        queries_dir=Path(env.get("HORIZON_QUERIES") or PROJECT_DIR / "queries"),
+        reports_dir=PROJECT_DIR / "reports",
+        now=_now_from_env(env),
+        offline=env.get("HORIZON_OFFLINE", "") not in ("", "0"),
+    )
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Config(**values)

@@ -1,0 +1,135 @@
+"""What a parser returns, and the small validators every parser shares.
+
+Validators raise InputError naming the source, the line or key, and what was expected.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from horizon.errors import InputError
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Rows read from one file, by destination table.
+
+    Rows name models by ``source_model`` (the spelling in the file); the ingest layer adds
+    ``model_id`` and ``snapshot_id``. Column names match the tables in migrations/0001_store.sql.
+    """
+
+    kind: str
+    tables: dict[str, list[dict[str, Any]]]
+    publisher_label: str | None = None
+    citation: str | None = None
+    # Release dates the file states for its models, by source_model; used to fill models
+    # that data/models.toml does not describe.
+    release_dates: dict[str, date] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return sum(len(v) for v in self.tables.values())
+
+
+def number(value: Any, source: str, where: str, *, positive: bool = False, unit: str = "") -> float:
+    """A finite number (ints accepted); with positive=True, strictly greater than zero."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        parsed = None
+        if isinstance(value, str):
+            try:
+                parsed = float(value.strip())
+            except ValueError:
+                parsed = None
+        if parsed is None:
+            shown = "nothing" if value is None or value == "" else repr(value)
+            raise InputError(source, where, f"expected a number{unit}, got {shown}")
+        value = parsed
+    value = float(value)
+    if not math.isfinite(value):
+        raise InputError(source, where, f"expected a finite number{unit}, got {value}")
+    if positive and value <= 0:
+        raise InputError(source, where, f"expected a positive number{unit}, got {value:g}")
+    return value
+
+
+def fraction(value: Any, source: str, where: str) -> float:
+    """A score in [0, 1]; accepts "64.5%" (a percentage) and plain fractions."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        text = value.strip()[:-1]
+        try:
+            result = float(text) / 100.0
+        except ValueError:
+            raise InputError(source, where, f"expected a score like 0.645 or 64.5%, got {value!r}") from None
+    else:
+        try:
+            result = number(value, source, where)
+        except InputError:
+            raise InputError(source, where, f"expected a score like 0.645 or 64.5%, got {value!r}") from None
+    if not (0.0 <= result <= 1.0) or math.isnan(result):
+        raise InputError(source, where, f"expected a score between 0 and 1, got {value!r}")
+    return result
+
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def a_date(value: Any, source: str, where: str) -> date:
+    """A calendar date: YAML dates, ISO strings (2025-08-07, 2025-08-07T...), or d/m/yyyy."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+        m = _DAY_FIRST.match(text)
+        if m:
+            try:
+                return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            except ValueError:
+                pass
+    shown = "nothing" if value is None or value == "" else repr(value)
+    raise InputError(source, where, f"expected a date like 2025-08-07, got {shown}")
+
+
+def text_field(value: Any, source: str, where: str) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        shown = "nothing" if value is None or value == "" else repr(value)
+        raise InputError(source, where, f"expected a non-empty text, got {shown}")
+    return value
+
+
+def record_release_date(found: dict[str, date], name: str, day: date, source: str, where: str) -> None:
+    """Add one model's release date to ``found``.
+
+    Files repeat a spelling now and then (a duplicated YAML key, an alias that is also a key);
+    the same date twice is harmless, two different dates for one spelling is a contradiction
+    the publisher has to settle, so it is an error rather than a silent last-one-wins.
+    """
+    earlier = found.get(name)
+    if earlier is not None and earlier != day:
+        raise InputError(
+            source, where, f"expected one release date for {name!r}, got {earlier} and {day}"
+        )
+    found[name] = day
+
+
+def number_cell(value: str, source: str, where: str, *, positive: bool = False, unit: str = "") -> float:
+    """A number from a text cell (CSV): like number(), but shows the cell as written when it
+    is not a number (number() reports an unparseable string as "nothing")."""
+    text = value.strip()
+    if text:
+        try:
+            float(text)
+        except ValueError:
+            raise InputError(source, where, f"expected a number{unit}, got {value!r}") from None
+    return number(text if text else None, source, where, positive=positive, unit=unit)

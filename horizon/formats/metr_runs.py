@@ -1,0 +1,70 @@
+"""METR run-level results: JSON Lines, one agent run on one task per line (all_runs.jsonl)."""
+
+from __future__ import annotations
+
+import json
+
+from horizon.errors import InputError
+from horizon.formats.base import Parsed, fraction, number, text_field
+
+KIND = "metr_runs_jsonl"
+CITATION = "METR, eval-analysis-public run data (https://github.com/METR/eval-analysis-public)"
+
+
+def sniff(text: str, name: str) -> bool:
+    first = text.lstrip()[:2000]
+    return first.startswith("{") and '"task_id"' in first and ('"alias"' in first or '"agent"' in first)
+
+
+def _optional_number(record: dict, key: str, source: str, where: str) -> float | None:
+    value = record.get(key)
+    return None if value is None else number(value, source, f"{where}, field '{key}'")
+
+
+def parse(text: str, source: str) -> Parsed:
+    runs = []
+    seen: dict[str, int] = {}
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"line {lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(source, where, f"expected one JSON object per line ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise InputError(source, where, "expected one JSON object per line")
+        run_id = text_field(record.get("run_id"), source, f"{where}, field 'run_id'")
+        if run_id in seen:
+            raise InputError(
+                source, f"{where}, field 'run_id'",
+                f"expected unique run ids, got {run_id!r} again (first on line {seen[run_id]})",
+            )
+        seen[run_id] = lineno
+        agent = record.get("alias", record.get("agent"))
+        agent = text_field(agent, source, f"{where}, field 'alias'")
+        binarized = record.get("score_binarized")
+        if isinstance(binarized, bool) or binarized not in (0, 1):
+            shown = "nothing" if binarized is None else repr(binarized)
+            raise InputError(source, f"{where}, field 'score_binarized'", f"expected 0 or 1, got {shown}")
+        score = record.get("score")
+        runs.append(
+            dict(
+                run_id=run_id,
+                task_id=text_field(record.get("task_id"), source, f"{where}, field 'task_id'"),
+                task_family=text_field(record.get("task_family"), source, f"{where}, field 'task_family'"),
+                task_source=record.get("task_source"),
+                source_model=agent,
+                human_minutes=number(
+                    record.get("human_minutes"), source, f"{where}, field 'human_minutes'",
+                    positive=True, unit=" of minutes",
+                ),
+                score=None if score is None else fraction(score, source, f"{where}, field 'score'"),
+                score_binarized=int(binarized),
+                source_weight_invsqrt=_optional_number(record, "invsqrt_task_weight", source, where),
+                source_weight_equal=_optional_number(record, "equal_task_weight", source, where),
+            )
+        )
+    if not runs:
+        raise InputError(source, None, "expected at least one run (one JSON object per line)")
+    return Parsed(kind=KIND, tables={"runs": runs}, publisher_label="METR runs", citation=CITATION)

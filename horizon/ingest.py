@@ -1,0 +1,172 @@
+"""Ingestion: files and URLs become dated, hashed snapshots and normalised rows.
+
+One call is one transaction: if any source fails, nothing from any of them is written.
+Identical bytes are one snapshot; ingesting them again changes nothing and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+import duckdb
+
+from horizon import formats
+from horizon.config import Config
+from horizon.errors import InputError
+from horizon.fetch import is_url, read_source
+from horizon.formats.base import Parsed
+from horizon.models import Registry, load_registry
+from horizon.store import transaction
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    origin: str
+    snapshot_id: int
+    kind: str
+    sha256: str
+    bytes: int
+    rows: int
+    new: bool  # False: identical bytes were already a snapshot, nothing changed
+    publisher_label: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "origin": self.origin,
+            "snapshot_id": self.snapshot_id,
+            "format": self.kind,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "rows": self.rows,
+            "new": self.new,
+            "publisher_label": self.publisher_label,
+        }
+
+
+def decode(data: bytes, source: str) -> str:
+    """Strict UTF-8, without a byte-order mark; refuse empty files."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(source, f"line {line}", f"expected UTF-8 text, got byte 0x{data[exc.start]:02x}") from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise InputError(source, None, "expected data, the file is empty")
+    return text
+
+
+def source_name(origin: str) -> str:
+    """The file name part of a path or URL (parsers use it to name benchmarks)."""
+    path = urlsplit(origin).path if is_url(origin) else origin
+    return PurePosixPath(path.replace("\\", "/")).name
+
+
+def parse_bytes(data: bytes, origin: str, fmt: str | None = None) -> Parsed:
+    text = decode(data, origin)
+    module = formats.parser_for(fmt) if fmt else formats.detect(text, source_name(origin), origin)
+    kind = fmt or None
+    if kind is None and len(getattr(module, "KINDS", [])) > 1 and hasattr(module, "kind_of"):
+        kind = module.kind_of(text, source_name(origin))
+    if "kind" in inspect.signature(module.parse).parameters:
+        return module.parse(text, origin, kind=kind)
+    return module.parse(text, origin)
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    origins: list[str],
+    fmt: str | None = None,
+    registry: Registry | None = None,
+) -> list[IngestResult]:
+    """Read every file or URL and write them all in one transaction; one result each."""
+    loaded = [(origin, read_source(origin, config.max_bytes, config.timeout_s)) for origin in origins]
+    return ingest_bytes(con, config, loaded, fmt, registry)
+
+
+def ingest_bytes(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    loaded: list[tuple[str, bytes]],
+    fmt: str | None = None,
+    registry: Registry | None = None,
+) -> list[IngestResult]:
+    """Write already-read sources (origin, bytes) in one transaction."""
+    registry = registry or load_registry(config.data_dir / "models.toml")
+    results = []
+    with transaction(con):
+        sync_models(con, registry)
+        for origin, data in loaded:
+            digest = hashlib.sha256(data).hexdigest()
+            existing = con.execute(
+                "SELECT snapshot_id, source_kind, rows, publisher_label FROM snapshots WHERE sha256 = ?",
+                [digest],
+            ).fetchone()
+            if existing:
+                results.append(IngestResult(origin, existing[0], existing[1], digest, len(data), existing[2], False, existing[3]))
+                continue
+            parsed = parse_bytes(data, origin, fmt)
+            snapshot_id = write_snapshot(con, config, registry, origin, data, digest, parsed)
+            results.append(IngestResult(origin, snapshot_id, parsed.kind, digest, len(data), parsed.rows, True, parsed.publisher_label))
+    return results
+
+
+def sync_models(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
+    """Make models and model_aliases match models.toml (curated rows only)."""
+    con.execute("DELETE FROM model_aliases WHERE model_id IN (SELECT model_id FROM models WHERE curated)")
+    con.execute("DELETE FROM models WHERE curated")
+    con.executemany(
+        "INSERT INTO models VALUES (?, ?, ?, ?, true)",
+        [[m.model_id, m.name, m.organisation, m.release_date] for m in registry.models],
+    )
+    con.executemany(
+        "INSERT OR REPLACE INTO model_aliases VALUES (?, ?)",
+        [[spelling, m.model_id] for m in registry.models for spelling in dict.fromkeys(m.spellings)],
+    )
+
+
+def write_snapshot(con, config: Config, registry: Registry, origin: str, data: bytes, digest: str, parsed: Parsed) -> int:
+    snapshot_id = con.execute(
+        "INSERT INTO snapshots (source_kind, origin, retrieved_at, sha256, bytes, rows, publisher_label, citation)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING snapshot_id",
+        [parsed.kind, origin, config.now.replace(tzinfo=None), digest, len(data), parsed.rows,
+         parsed.publisher_label, parsed.citation],
+    ).fetchone()[0]
+
+    names = {row["source_model"] for rows in parsed.tables.values() for row in rows if "source_model" in row}
+    ids = {name: registry.model_id_for(name) for name in names}
+    unmapped = sorted(name for name in names if registry.resolve(name) is None)
+    for name in unmapped:
+        con.execute(
+            "INSERT INTO models SELECT ?, ?, NULL, ?, false WHERE NOT EXISTS (SELECT 1 FROM models WHERE model_id = ?)",
+            [ids[name], name, parsed.release_dates.get(name), ids[name]],
+        )
+        con.execute("INSERT OR IGNORE INTO model_aliases VALUES (?, ?)", [name, ids[name]])
+
+    for table, rows in parsed.tables.items():
+        if not rows:
+            continue
+        insert_rows(con, table, snapshot_id, rows, ids)
+    return snapshot_id
+
+
+def insert_rows(con, table: str, snapshot_id: int, rows: list[dict], ids: dict[str, str]) -> None:
+    """Bulk insert through Arrow: thousands of rows in milliseconds, with types from the table."""
+    import pyarrow as pa
+
+    columns = list(rows[0])
+    data = {c: [r.get(c) for r in rows] for c in columns}
+    data["snapshot_id"] = [snapshot_id] * len(rows)
+    if "source_model" in data:
+        data["model_id"] = [ids[name] for name in data["source_model"]]
+    batch = pa.table(data)  # noqa: F841 (read by DuckDB by name below)
+    names = ", ".join(f'"{c}"' for c in data)
+    try:
+        con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM batch')
+    except duckdb.ConstraintException as exc:
+        raise InputError(table, None, f"expected unique rows per snapshot ({str(exc).splitlines()[0]})") from None

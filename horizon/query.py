@@ -1,0 +1,146 @@
+"""Named SQL (queries/NAME.sql) and raw SQL against the store, with several output formats."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from horizon.config import Config
+from horizon.errors import HorizonError, NotFoundError
+
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    name: str | None = None
+
+
+def named_queries(queries_dir: Path) -> dict[str, str]:
+    """Name -> first comment line (its description)."""
+    found = {}
+    for path in sorted(queries_dir.glob("*.sql")):
+        first = path.read_text(encoding="utf-8").splitlines()[:1]
+        found[path.stem] = first[0].lstrip("- ").strip() if first and first[0].startswith("--") else ""
+    return found
+
+
+def open_store(config: Config) -> duckdb.DuckDBPyConnection:
+    if not Path(config.db_path).exists():
+        raise NotFoundError(f"{config.db_path}: no database yet; run `horizon update` or `horizon ingest FILE` first")
+    from horizon.store import connect
+
+    return connect(config.db_path, read_only=True)
+
+
+def run_query(config: Config, name_or_sql: str, params: dict[str, str] | None = None,
+              con: duckdb.DuckDBPyConnection | None = None) -> QueryResult:
+    params = params or {}
+    name = None
+    if NAME.match(name_or_sql):
+        path = config.queries_dir / f"{name_or_sql}.sql"
+        if not path.is_file():
+            known = ", ".join(named_queries(config.queries_dir)) or "none"
+            raise NotFoundError(f"no query named {name_or_sql!r} in {config.queries_dir}; expected one of: {known}")
+        name, sql = name_or_sql, path.read_text(encoding="utf-8")
+    else:
+        sql = name_or_sql
+    con = con or open_store(config)
+    wanted = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
+    missing = sorted(wanted - set(params))
+    if missing:
+        raise HorizonError(f"query {name or 'SQL'}: expected --param {missing[0]}=VALUE")
+    try:
+        cursor = con.execute(sql, {k: v for k, v in params.items() if k in wanted} or None)
+        columns = tuple(d[0] for d in cursor.description or ())
+        rows = tuple(tuple(r) for r in cursor.fetchall()) if columns else ()
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise HorizonError(f"query {name or 'SQL'}: {first}") from None
+    return QueryResult(columns, rows, name)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:.6g}"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def to_records(result: QueryResult) -> list[dict[str, Any]]:
+    return [dict(zip(result.columns, row)) for row in result.rows]
+
+
+def render_table(result: QueryResult) -> str:
+    cells = [[_cell(v) for v in row] for row in result.rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(result.columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(result.columns, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def render_csv(result: QueryResult) -> str:
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows([[_cell(v) if not isinstance(v, float) else repr(v) for v in row] for row in result.rows])
+    return buffer.getvalue()
+
+
+def write_result(result: QueryResult, fmt: str, out: str | None) -> None:
+    import json
+
+    if fmt == "parquet":
+        if not out:
+            raise HorizonError("--format parquet: expected --out FILE.parquet (parquet is binary)")
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pylist(to_records(result)) if result.rows else pa.table({c: [] for c in result.columns})
+        pq.write_table(table, out)
+        return
+    if fmt == "json":
+        rows = [{k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()}
+                for r in to_records(result)]
+        text = json.dumps({"query": result.name, "columns": list(result.columns), "rows": rows},
+                          indent=2, default=str, allow_nan=False) + "\n"
+    elif fmt == "csv":
+        text = render_csv(result)
+    else:
+        text = render_table(result) + "\n"
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def list_models(con: duckdb.DuckDBPyConnection, unmapped_only: bool = False) -> list[dict[str, Any]]:
+    rows = con.execute(
+        "SELECT m.model_id, m.display_name, m.organisation, m.release_date, m.curated,"
+        " list(a.alias ORDER BY a.alias) FILTER (WHERE a.alias IS NOT NULL)"
+        " FROM models m LEFT JOIN model_aliases a USING (model_id)"
+        + (" WHERE NOT m.curated" if unmapped_only else "")
+        + " GROUP BY ALL ORDER BY m.curated DESC, m.release_date NULLS LAST, m.model_id"
+    ).fetchall()
+    return [
+        dict(model_id=r[0], display_name=r[1], organisation=r[2],
+             release_date=r[3].isoformat() if r[3] else None, curated=r[4], spellings=r[5] or [])
+        for r in rows
+    ]

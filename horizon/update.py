@@ -1,0 +1,92 @@
+"""`horizon update`: the main job. Ingest the configured sources, then fit, then report.
+
+Uses the network when it can and the embedded data in data/ when it cannot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from horizon.config import Config
+from horizon.errors import FetchError
+from horizon.fetch import fetch_url, read_source
+from horizon.ingest import IngestResult, ingest_bytes
+from horizon.sources import load_sources
+
+NETWORK_PROBE_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    ingested: tuple[IngestResult, ...]
+    network: str  # "online", "offline (reason)", "skipped (HORIZON_OFFLINE)"
+    summary: dict[str, Any]
+    stages: dict[str, Any] = field(default_factory=dict)
+
+
+def fetch_published(config: Config) -> tuple[list[tuple[str, bytes]], str]:
+    """Fetch every published source; on the first network failure, stop and say why."""
+    sources = load_sources(config.data_dir)
+    if config.offline:
+        return [], "skipped (HORIZON_OFFLINE is set): using the embedded data in data/"
+    fetched = []
+    for source in sources.published:
+        try:
+            fetched.append((source.url, fetch_url(source.url, config.max_bytes, min(config.timeout_s, NETWORK_PROBE_TIMEOUT_S))))
+        except FetchError as exc:
+            return [], f"offline ({' '.join(str(exc).split())}): using the embedded data in data/"
+    return fetched, "online"
+
+
+def summarise(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    counts = {
+        table: con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        for table in ("snapshots", "models", "published_horizons", "publisher_doubling_times", "runs",
+                      "release_dates", "benchmark_horizons", "benchmark_scores")
+    }
+    latest = con.execute(
+        "SELECT s.snapshot_id, coalesce(max(p.published_version), any_value(s.publisher_label)),"
+        " any_value(s.sha256) FROM snapshots s JOIN published_horizons p USING (snapshot_id)"
+        " WHERE s.publisher_label = 'METR-Horizon-v1.1' GROUP BY s.snapshot_id ORDER BY s.snapshot_id DESC LIMIT 1"
+    ).fetchone()
+    summary: dict[str, Any] = {"tables": counts, "latest_headline": None}
+    if latest:
+        top = con.execute(
+            "SELECT m.display_name, p.release_date, p.estimate FROM published_horizons p JOIN models m USING (model_id)"
+            " WHERE p.snapshot_id = ? AND p.level = 50 ORDER BY p.estimate DESC, m.display_name LIMIT 1",
+            [latest[0]],
+        ).fetchone()
+        claim = con.execute(
+            "SELECT point_estimate, ci_low, ci_high FROM publisher_doubling_times"
+            " WHERE snapshot_id = ? AND window_name = 'from_2023_on'",
+            [latest[0]],
+        ).fetchone()
+        summary["latest_headline"] = {
+            "snapshot_id": latest[0],
+            "version": latest[1],
+            "sha256": latest[2],
+            "top_model": top[0],
+            "top_model_release_date": top[1].isoformat() if top[1] else None,
+            "top_model_p50_minutes": top[2],
+            "publisher_doubling_days": None if claim is None else claim[0],
+            "publisher_doubling_ci": None if claim is None else [claim[1], claim[2]],
+        }
+    return summary
+
+
+def run_update(con: duckdb.DuckDBPyConnection, config: Config) -> UpdateResult:
+    sources = load_sources(config.data_dir)
+    fetched, network = fetch_published(config)
+    # Embedded files are named by their place in the project (data/...), not this machine's
+    # absolute path, so the store and reports are the same on every clone.
+    embedded = [
+        (f"data/{path.relative_to(config.data_dir).as_posix()}", read_source(str(path), config.max_bytes, config.timeout_s))
+        for path in sources.embedded
+    ]
+    results = ingest_bytes(con, config, embedded)
+    if fetched:
+        results += ingest_bytes(con, config, fetched)
+    return UpdateResult(tuple(results), network, summarise(con))

@@ -1,0 +1,45 @@
+"""Shared fixtures: paths to the published data, a fresh store, a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from horizon.config import PROJECT_DIR, load_config
+from horizon.store import connect
+
+SHARED = PROJECT_DIR.parent / "shared" / "data"
+METR = SHARED / "metr"
+VINTAGES = sorted((METR / "vintages").glob("benchmark_results_1_1.*.yaml"))
+FIXED_NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def config(tmp_path):
+    return load_config(db=tmp_path / "h.duckdb", env={}, now=FIXED_NOW)
+
+
+@pytest.fixture
+def con(config):
+    con = connect(config.db_path)
+    yield con
+    con.close()
+
+
+def table_counts(con) -> dict[str, int]:
+    """Row counts of every user table: the database 'as it was', for unchanged-state checks."""
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+    return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def run_cli(*args: str, env: dict | None = None):
+    """Run the `horizon` command in-process; returns click's Result (exit_code, stdout, stderr)."""
+    from click.testing import CliRunner
+
+    from horizon.cli import cli, register_commands
+
+    register_commands()
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)

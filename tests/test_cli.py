@@ -1,0 +1,104 @@
+"""The command line: help with examples, README documents every command, --json contracts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from horizon.cli import cli, register_commands
+from horizon.config import PROJECT_DIR
+from tests.conftest import VINTAGES, run_cli
+
+register_commands()
+COMMANDS = sorted(cli.commands)
+README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example(name):
+    result = run_cli(name, "--help")
+    assert result.exit_code == 0
+    assert re.search(r"Examples?:\n\s+horizon ", result.output), result.output
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_is_documented_in_the_readme(name):
+    assert f"horizon {name}" in README, f"README.md does not show `horizon {name}`"
+
+
+def test_update_on_a_fresh_database_ingests_the_embedded_data_offline_then_changes_nothing(tmp_path):
+    db = str(tmp_path / "h.duckdb")
+    env = {"HORIZON_OFFLINE": "1", "SOURCE_DATE_EPOCH": "1772366400"}
+    first = run_cli("--db", db, "update", "--json", env=env)
+    assert first.exit_code == 0, first.output
+    doc = json.loads(first.stdout)
+    assert doc["network"].startswith("skipped (HORIZON_OFFLINE is set)")
+    assert all(s["new"] for s in doc["snapshots"]) and len(doc["snapshots"]) >= 4
+    assert doc["summary"]["latest_headline"]["top_model"] == "Claude Opus 4.6"
+    again = json.loads(run_cli("--db", db, "update", "--json", env=env).stdout)
+    assert not any(s["new"] for s in again["snapshots"])
+    assert again["summary"]["tables"] == doc["summary"]["tables"]
+
+
+def test_update_without_network_says_so_in_one_line_and_uses_data(tmp_path, monkeypatch):
+    from horizon import update
+    from horizon.errors import FetchError
+
+    def refuse(url, *args):
+        raise FetchError(f"{url}: cannot fetch (network unreachable)")
+
+    monkeypatch.setattr(update, "fetch_url", refuse)
+    result = run_cli("--db", str(tmp_path / "h.duckdb"), "update", env={"HORIZON_OFFLINE": ""})
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0]
+    assert first == ("network: offline (https://metr.org/assets/benchmark_results_1_1.yaml: cannot fetch"
+                     " (network unreachable)): using the embedded data in data/")
+
+
+@pytest.fixture
+def loaded_db(tmp_path):
+    db = str(tmp_path / "h.duckdb")
+    assert run_cli("--db", db, "ingest", *map(str, VINTAGES)).exit_code == 0
+    return db
+
+
+def test_query_prints_one_json_document_with_columns_and_rows(loaded_db):
+    result = run_cli("--db", loaded_db, "query", "doubling_claims", "--json")
+    doc = json.loads(result.stdout)
+    assert doc["query"] == "doubling_claims"
+    assert [r["doubling_days"] for r in doc["rows"] if r["window_name"] == "from_2023_on"] == [130.801, 122.611]
+
+
+def test_query_writes_csv_and_parquet_that_read_back_the_same(loaded_db, tmp_path):
+    import polars as pl
+
+    csv_text = run_cli("--db", loaded_db, "query", "latest_horizons", "--format", "csv").stdout
+    out = tmp_path / "x.parquet"
+    assert run_cli("--db", loaded_db, "query", "latest_horizons", "--format", "parquet", "--out", str(out)).exit_code == 0
+    from_csv = pl.read_csv(csv_text.encode())
+    from_parquet = pl.read_parquet(out)
+    assert from_csv["p50_minutes"].to_list() == from_parquet["p50_minutes"].to_list()
+    assert len(from_csv) == 23
+
+
+def test_unknown_query_name_lists_the_named_queries(loaded_db):
+    result = run_cli("--db", loaded_db, "query", "nope")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("horizon: no query named 'nope' in ")
+    assert "latest_horizons" in result.stderr and "\n" not in result.stderr.rstrip("\n")
+
+
+def test_raw_sql_errors_are_one_line_and_the_store_is_opened_read_only(loaded_db):
+    result = run_cli("--db", loaded_db, "query", "DELETE FROM snapshots")
+    assert result.exit_code == 1 and result.stderr.startswith("horizon: query SQL: ")
+    count = json.loads(run_cli("--db", loaded_db, "query", "SELECT count(*) AS n FROM snapshots", "--json").stdout)
+    assert count["rows"] == [{"n": 2}]
+
+
+def test_query_without_a_database_says_how_to_make_one(tmp_path):
+    result = run_cli("--db", str(tmp_path / "none.duckdb"), "query", "snapshots")
+    assert result.exit_code == 1
+    assert result.stderr == (f"horizon: {tmp_path}/none.duckdb: no database yet; run `horizon update`"
+                             " or `horizon ingest FILE` first\n")

@@ -118,16 +118,20 @@ def ingest_bytes(
 
 def sync_models(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
     """Make models and model_aliases match models.toml (curated rows only)."""
+    import pyarrow as pa
+
     con.execute("DELETE FROM model_aliases WHERE model_id IN (SELECT model_id FROM models WHERE curated)")
     con.execute("DELETE FROM models WHERE curated")
-    con.executemany(
-        "INSERT INTO models VALUES (?, ?, ?, ?, true)",
-        [[m.model_id, m.name, m.organisation, m.release_date] for m in registry.models],
-    )
-    con.executemany(
-        "INSERT OR REPLACE INTO model_aliases VALUES (?, ?)",
-        [[spelling, m.model_id] for m in registry.models for spelling in dict.fromkeys(m.spellings)],
-    )
+    curated = pa.table({  # noqa: F841 (read by DuckDB by name)
+        "model_id": [m.model_id for m in registry.models],
+        "display_name": [m.name for m in registry.models],
+        "organisation": [m.organisation for m in registry.models],
+        "release_date": pa.array([m.release_date for m in registry.models], pa.date32()),
+    })
+    con.execute("INSERT INTO models SELECT model_id, display_name, organisation, release_date, true FROM curated")
+    pairs = {spelling: m.model_id for m in registry.models for spelling in m.spellings}
+    spellings = pa.table({"alias": list(pairs), "model_id": list(pairs.values())})  # noqa: F841
+    con.execute("INSERT OR REPLACE INTO model_aliases SELECT alias, model_id FROM spellings")
 
 
 def write_snapshot(con, config: Config, registry: Registry, origin: str, data: bytes, digest: str, parsed: Parsed) -> int:
@@ -141,12 +145,21 @@ def write_snapshot(con, config: Config, registry: Registry, origin: str, data: b
     names = {row["source_model"] for rows in parsed.tables.values() for row in rows if "source_model" in row}
     ids = {name: registry.model_id_for(name) for name in names}
     unmapped = sorted(name for name in names if registry.resolve(name) is None)
-    for name in unmapped:
+    if unmapped:
+        import pyarrow as pa
+
+        found = pa.table({  # noqa: F841 (read by DuckDB by name)
+            "model_id": [ids[n] for n in unmapped],
+            "display_name": unmapped,
+            "release_date": pa.array([parsed.release_dates.get(n) for n in unmapped], pa.date32()),
+        })
+        # Two spellings may slug to one id: the first (in sorted order) names the model.
         con.execute(
-            "INSERT INTO models SELECT ?, ?, NULL, ?, false WHERE NOT EXISTS (SELECT 1 FROM models WHERE model_id = ?)",
-            [ids[name], name, parsed.release_dates.get(name), ids[name]],
+            "INSERT INTO models SELECT model_id, first(display_name ORDER BY display_name), NULL,"
+            " first(release_date ORDER BY display_name), false FROM found"
+            " WHERE model_id NOT IN (SELECT model_id FROM models) GROUP BY model_id"
         )
-        con.execute("INSERT OR IGNORE INTO model_aliases VALUES (?, ?)", [name, ids[name]])
+        con.execute("INSERT OR IGNORE INTO model_aliases SELECT display_name, model_id FROM found")
 
     for table, rows in parsed.tables.items():
         if not rows:

@@ -133,3 +133,51 @@ def number_cell(value: str, source: str, where: str, *, positive: bool = False, 
         except ValueError:
             raise InputError(source, where, f"expected a number{unit}, got {value!r}") from None
     return number(text if text else None, source, where, positive=positive, unit=unit)
+
+
+def csv_rows(text: str, source: str, empty: str, required: tuple[str, ...] = ()):
+    """Header and (line number, row dict) pairs of a CSV table.
+
+    The header is line 1 and a row's number is the line it starts on (quoted cells may span
+    lines). Blank rows are skipped; a row with the wrong number of fields is an error.
+    """
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None or not any(c.strip() for c in header):
+            raise InputError(source, None, empty)
+        header = [c.strip() for c in header]
+        for column in required:
+            if column not in header:
+                raise InputError(source, "line 1", f"expected a column {column!r}")
+        rows = []
+        start = reader.line_num + 1
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                if len(row) != len(header):
+                    raise InputError(
+                        source, f"line {start}",
+                        f"expected {len(header)} fields as in the header, got {len(row)}",
+                    )
+                rows.append((start, dict(zip(header, row))))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(source, f"line {reader.line_num}", f"expected well-formed CSV ({exc})") from None
+    return header, rows
+
+
+def csv_header(text: str) -> list[str] | None:
+    """The first line read as a CSV header, for sniffing; None if it cannot be one."""
+    import csv
+
+    first = text.lstrip("\ufeff").split("\n", 1)[0].strip("\r")
+    if not first or first.startswith("#") or first.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        return [c.strip() for c in next(csv.reader([first]))]
+    except (csv.Error, StopIteration):
+        return None
+

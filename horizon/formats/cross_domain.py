@@ -20,8 +20,6 @@ per-benchmark files do not); mapping them is the ingest layer's job.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import tomllib
 from datetime import date
@@ -32,6 +30,8 @@ from horizon.errors import InputError
 from horizon.formats.base import (
     Parsed,
     a_date,
+    csv_header,
+    csv_rows,
     fraction,
     number,
     number_cell,
@@ -59,19 +59,9 @@ _HORIZONS_COLUMNS = ("model", "horizon")
 # ---------------------------------------------------------------------------------- detection
 
 
-def _header(text: str) -> list[str] | None:
-    first = text.lstrip("\ufeff").split("\n", 1)[0].strip("\r")
-    if not first or first.startswith("#") or first.lstrip().startswith(("{", "[")):
-        return None
-    try:
-        return [c.strip() for c in next(csv.reader([first]))]
-    except (csv.Error, StopIteration):
-        return None
-
-
 def detect_kind(text: str) -> str | None:
     """Which cross-domain table this content is, from its header or TOML keys; None if none."""
-    header = _header(text)
+    header = csv_header(text)
     if header is not None and all(c in header for c in _HORIZONS_COLUMNS):
         return "cross_domain_all_data" if "benchmark" in header else "cross_domain_horizons"
     head = text[:200_000]
@@ -103,33 +93,6 @@ def benchmark_from_source(source: str) -> str:
 # ---------------------------------------------------------------------------------------- CSV
 
 
-def _csv_rows(text: str, source: str, required: tuple[str, ...]):
-    """Header and (line number, row dict) pairs; line numbers count the header as line 1."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise InputError(source, None, "expected a CSV header line, got an empty file")
-        header = [c.strip() for c in header]
-        for column in required:
-            if column not in header:
-                raise InputError(source, "line 1", f"expected a column {column!r}")
-        rows = []
-        start = reader.line_num + 1
-        for row in reader:
-            if row and any(cell.strip() for cell in row):
-                if len(row) != len(header):
-                    raise InputError(
-                        source, f"line {start}",
-                        f"expected {len(header)} fields as in the header, got {len(row)}",
-                    )
-                rows.append((start, dict(zip(header, row))))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(source, f"line {reader.line_num}", f"expected well-formed CSV ({exc})") from None
-    return header, rows
-
-
 def _cell(row: dict[str, str], column: str) -> str:
     return (row.get(column) or "").strip()
 
@@ -141,7 +104,7 @@ def _optional(row, column, line, source, read):
 
 def _horizon_rows(text: str, source: str, *, all_data: bool) -> Parsed:
     required = _ALL_DATA_COLUMNS if all_data else _HORIZONS_COLUMNS
-    _, rows = _csv_rows(text, source, required)
+    _, rows = csv_rows(text, source, "expected a CSV header line, got an empty file", required)
     benchmark = None if all_data else benchmark_from_source(source)
     horizons = []
     released: dict[str, date] = {}

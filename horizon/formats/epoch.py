@@ -23,8 +23,6 @@ Dates may be ISO or day-first (24/1/2025).
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +31,8 @@ from horizon.errors import InputError
 from horizon.formats.base import (
     Parsed,
     a_date,
+    csv_header,
+    csv_rows,
     fraction,
     number_cell,
     record_release_date,
@@ -130,16 +130,6 @@ _UNIT_STORED = {"fraction": "fraction", "percent": "fraction", "minutes": "minut
 # ---------------------------------------------------------------------------------- detection
 
 
-def _header(text: str) -> list[str] | None:
-    first = text.lstrip("\ufeff").split("\n", 1)[0].strip("\r")
-    if not first or first.startswith("#"):
-        return None
-    try:
-        return [c.strip() for c in next(csv.reader([first]))]
-    except (csv.Error, StopIteration):
-        return None
-
-
 def _has(header: list[str], columns: tuple[str, ...]) -> bool:
     return all(c in header for c in columns)
 
@@ -164,37 +154,12 @@ def sniff(text: str, name: str) -> bool:
 
 def kind_of(text: str, name: str) -> str | None:
     """Which of KINDS this content is, from its header."""
-    header = _header(text)
+    header = csv_header(text)
     found = detect(header) if header is not None else None
     return found[0] if found else None
 
 
 # ---------------------------------------------------------------------------------------- CSV
-
-
-def _csv_rows(text: str, source: str):
-    """Header and (line number, row dict) pairs; the header is line 1 and a row's number is the
-    line it starts on (quoted notes span several lines)."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if header is None or not any(c.strip() for c in header):
-            raise InputError(source, None, "expected an Epoch AI CSV table, got an empty file")
-        header = [c.strip() for c in header]
-        rows = []
-        start = reader.line_num + 1
-        for row in reader:
-            if row and any(cell.strip() for cell in row):
-                if len(row) != len(header):
-                    raise InputError(
-                        source, f"line {start}",
-                        f"expected {len(header)} fields as in the header, got {len(row)}",
-                    )
-                rows.append((start, dict(zip(header, row))))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(source, f"line {reader.line_num}", f"expected well-formed CSV ({exc})") from None
-    return header, rows
 
 
 def _require(header: list[str], columns, source: str) -> None:
@@ -349,7 +314,7 @@ def _release_rows(found: dict[str, date]) -> list[dict]:
 def parse(text: str, source: str, kind: str | None = None) -> Parsed:
     if kind is not None and kind not in KINDS:
         raise InputError(source, None, f"expected one of {', '.join(KINDS)}, got {kind!r}")
-    header, rows = _csv_rows(text, source)
+    header, rows = csv_rows(text, source, "expected an Epoch AI CSV table, got an empty file")
     detected = detect(header)
     if detected is None or (kind is not None and detected[0] != kind):
         wanted = f"an Epoch AI {kind} table" if kind else "an Epoch AI table"

@@ -77,7 +77,9 @@ def summarise(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return summary
 
 
-def run_update(con: duckdb.DuckDBPyConnection, config: Config) -> UpdateResult:
+def run_update(con: duckdb.DuckDBPyConnection, config: Config, report_dir=None) -> UpdateResult:
+    """Ingest, then fit and trend when something new arrived (or nothing was fitted yet), then
+    write the report. Running it again on unchanged sources writes no new fits."""
     sources = load_sources(config.data_dir)
     fetched, network = fetch_published(config)
     # Embedded files are named by their place in the project (data/...), not this machine's
@@ -89,4 +91,55 @@ def run_update(con: duckdb.DuckDBPyConnection, config: Config) -> UpdateResult:
     results = ingest_bytes(con, config, embedded)
     if fetched:
         results += ingest_bytes(con, config, fetched)
-    return UpdateResult(tuple(results), network, summarise(con))
+    changed = any(r.new for r in results)
+    stages = {"fit": fit_stage(con, config, changed), "trend": trend_stage(con, config, changed)}
+    stages["report"] = report_stage(con, config, report_dir)
+    return UpdateResult(tuple(results), network, summarise(con), stages)
+
+
+def fit_stage(con, config: Config, changed: bool) -> dict[str, Any]:
+    """Per-agent horizons from the newest run-level snapshot, with METR's defaults."""
+    from horizon.fit.runs import KIND, fit_snapshot
+    from horizon.fitruns import latest_fit
+
+    has_runs = con.execute("SELECT count(*) FROM runs").fetchone()[0] > 0
+    if not has_runs:
+        return {"status": "skipped", "reason": "no run-level data in the store"}
+    if not changed and latest_fit(con, KIND) is not None:
+        return {"status": "unchanged", "fit_id": latest_fit(con, KIND)}
+    result = fit_snapshot(con, config)
+    return {"status": "fitted", "fit_id": result.fit_id, "snapshot_id": result.snapshot.get("snapshot_id"),
+            "agents": len(result.agents), "n_bootstrap": result.options.n_bootstrap}
+
+
+def trend_stage(con, config: Config, changed: bool) -> dict[str, Any]:
+    """Frontier trends (50% and 80%), forecasts, and the citation sentence."""
+    from horizon.fitruns import latest_fit
+    from horizon.trend.api import run_default_trends
+    from horizon.trend.cite import sentence, stored_for_citation
+
+    has_headline = con.execute("SELECT count(*) FROM published_horizons").fetchone()[0] > 0
+    if not has_headline:
+        return {"status": "skipped", "reason": "no published headline horizons in the store"}
+    if changed or latest_fit(con, "forecast") is None:
+        run = run_default_trends(con, config)
+        status, forecast_id = "fitted", run.published.fit_id
+        trend_id = next(t.fit_id for t in run.published.trends if t.result.spec.level == 50)
+    else:
+        status, forecast_id = "unchanged", latest_fit(con, "forecast")
+        trend_id = con.execute(
+            "SELECT max(fit_id) FROM trend_fits WHERE level = 50 AND source_kind = 'published'"
+        ).fetchone()[0]
+    # The headline citation is the published-data trend, not the (older) run-level one.
+    cited = stored_for_citation(con, fit_id=trend_id, level=50)
+    return {"status": status, "forecast_fit_id": forecast_id, "trend_fit_id": cited.fit_id,
+            "citation": sentence(cited)}
+
+
+def report_stage(con, config: Config, out_dir) -> dict[str, Any]:
+    try:
+        from horizon.report.site import build_site
+    except ModuleNotFoundError:
+        return {"status": "skipped", "reason": "report package not installed"}
+    site = build_site(con, config, out_dir)
+    return {"status": "written", "out_dir": str(site.out_dir), "pages": len(site.pages)}

@@ -59,5 +59,21 @@ def update_cmd(config, offline, as_json):
             lo, hi = head["publisher_doubling_ci"]
             click.echo(f"publisher's doubling time (from 2023): {head['publisher_doubling_days']:.1f} days"
                        + (f" (95% CI {lo:.1f}-{hi:.1f})" if lo and hi else ""))
-    for line in result.stages.get("lines", []):
-        click.echo(line)
+    fit = result.stages["fit"]
+    if fit["status"] == "fitted":
+        click.echo(f"fit {fit['fit_id']}: horizons of {fit['agents']} agents from runs snapshot "
+                   f"{fit['snapshot_id']} ({fit['n_bootstrap']:,} bootstrap replicates); see `horizon fit`")
+    else:
+        click.echo(f"fit: {fit['status']}" + (f" ({fit['reason']})" if "reason" in fit else f" (fit {fit['fit_id']})"))
+    trend = result.stages["trend"]
+    if "citation" in trend:
+        click.echo(f"trend: {trend['status']} (trend fit {trend['trend_fit_id']});"
+                   " see `horizon trend`, `horizon forecast` and `horizon cite`")
+        click.echo(trend["citation"])
+    else:
+        click.echo(f"trend: {trend['status']} ({trend['reason']})")
+    report = result.stages["report"]
+    if report["status"] == "written":
+        click.echo(f"report: {report['pages']} pages in {report['out_dir']}/ (open index.html)")
+    else:
+        click.echo(f"report: {report['status']} ({report['reason']})")

@@ -1,0 +1,62 @@
+"""The exponential trend: OLS of ln(horizon) on release date, and its doubling time."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from horizon.errors import HorizonError
+
+LN2 = math.log(2.0)
+DAYS_PER_MONTH = 365.25 / 12
+
+
+@dataclass(frozen=True)
+class LineFit:
+    """ln(minutes) = intercept + slope * x, x in days since 1970-01-01."""
+
+    intercept: float
+    slope: float
+    n: int
+    r2: float
+    sse: float
+
+    @property
+    def doubling_days(self) -> float:
+        return LN2 / self.slope if self.slope > 0 else math.inf
+
+    @property
+    def doubling_months(self) -> float:
+        return self.doubling_days / DAYS_PER_MONTH
+
+    def predict(self, x) -> np.ndarray:
+        return self.intercept + self.slope * np.asarray(x, dtype=float)
+
+
+def fit_line(x, y) -> LineFit:
+    """OLS fit (statsmodels) of y = ln(horizon minutes) on x = release day number."""
+    import statsmodels.api as sm
+
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.size < 3:
+        raise HorizonError(f"a trend needs at least 3 points, got {x.size}")
+    if np.ptp(x) == 0:
+        raise HorizonError("a trend needs points released on at least two different dates")
+    # Centre x for numerical conditioning; report the intercept at day 0 as the line's own.
+    centre = float(x.mean())
+    res = sm.OLS(y, sm.add_constant(x - centre)).fit()
+    b0, b1 = (float(v) for v in res.params)
+    return LineFit(
+        intercept=b0 - b1 * centre,
+        slope=b1,
+        n=int(x.size),
+        r2=float(res.rsquared),
+        sse=float(res.ssr),
+    )
+
+
+def doubling_from_slope(slope: float) -> float:
+    return LN2 / slope if slope > 0 else math.inf

@@ -39,9 +39,10 @@ def _now_from_env(env) -> datetime:
 def load_config(db: str | os.PathLike | None = None, env=None, **overrides) -> Config:
     """Build the Config from arguments, then the environment, then defaults.
 
-    ``HORIZON_DB`` names the database; ``HORIZON_DATA`` the data directory (default: the
-    project's ``data/``); ``HORIZON_OFFLINE=1`` skips the network; ``SOURCE_DATE_EPOCH``
-    fixes the clock.
+    ``HORIZON_DB`` names the database (default ./horizon.duckdb); ``HORIZON_REPORTS`` the
+    reports directory (default ./reports, the site goes in its site/); ``HORIZON_DATA`` the
+    data directory (default: the project's ``data/``); ``HORIZON_OFFLINE=1`` skips the
+    network; ``SOURCE_DATE_EPOCH`` fixes the clock.
     """
     env = os.environ if env is None else env
     db_path = Path(db or env.get("HORIZON_DB") or "horizon.duckdb")
@@ -50,7 +51,7 @@ def load_config(db: str | os.PathLike | None = None, env=None, **overrides) -> C
         db_path=db_path,
         data_dir=data_dir,
         queries_dir=Path(env.get("HORIZON_QUERIES") or PROJECT_DIR / "queries"),
-        reports_dir=PROJECT_DIR / "reports",
+        reports_dir=Path(env.get("HORIZON_REPORTS") or "reports"),
         now=_now_from_env(env),
         offline=env.get("HORIZON_OFFLINE", "") not in ("", "0"),
     )

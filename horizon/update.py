@@ -137,9 +137,8 @@ def trend_stage(con, config: Config, changed: bool) -> dict[str, Any]:
 
 
 def report_stage(con, config: Config, out_dir) -> dict[str, Any]:
-    try:
-        from horizon.report.site import build_site
-    except ModuleNotFoundError:
-        return {"status": "skipped", "reason": "report package not installed"}
-    site = build_site(con, config, out_dir)
+    from horizon.report.site import build_site
+
+    # The Vega bundle is built in a child process, alongside the pages (it holds the GIL).
+    site = build_site(con, config, out_dir, bundle_in_child=True)
     return {"status": "written", "out_dir": str(site.out_dir), "pages": len(site.pages)}

@@ -30,7 +30,7 @@ def test_every_command_is_documented_in_the_readme(name):
 
 def test_update_on_a_fresh_database_ingests_the_embedded_data_offline_then_changes_nothing(tmp_path):
     db = str(tmp_path / "h.duckdb")
-    env = {"HORIZON_OFFLINE": "1", "SOURCE_DATE_EPOCH": "1772366400"}
+    env = {"HORIZON_OFFLINE": "1", "SOURCE_DATE_EPOCH": "1772366400", "HORIZON_REPORTS": str(tmp_path / "reports")}
     first = run_cli("--db", db, "update", "--json", env=env)
     assert first.exit_code == 0, first.output
     doc = json.loads(first.stdout)
@@ -40,6 +40,10 @@ def test_update_on_a_fresh_database_ingests_the_embedded_data_offline_then_chang
     again = json.loads(run_cli("--db", db, "update", "--json", env=env).stdout)
     assert not any(s["new"] for s in again["snapshots"])
     assert again["summary"]["tables"] == doc["summary"]["tables"]
+    assert doc["stages"]["fit"]["status"] == "fitted" and again["stages"]["fit"]["status"] == "unchanged"
+    assert doc["stages"]["trend"]["citation"] == again["stages"]["trend"]["citation"]
+    assert doc["stages"]["trend"]["citation"].startswith("The 50% time horizon of frontier AI agents doubled every 122.6 days")
+    assert (tmp_path / "reports" / "site" / "index.html").is_file()
 
 
 def test_update_without_network_says_so_in_one_line_and_uses_data(tmp_path, monkeypatch):
@@ -50,7 +54,8 @@ def test_update_without_network_says_so_in_one_line_and_uses_data(tmp_path, monk
         raise FetchError(f"{url}: cannot fetch (network unreachable)")
 
     monkeypatch.setattr(update, "fetch_url", refuse)
-    result = run_cli("--db", str(tmp_path / "h.duckdb"), "update", env={"HORIZON_OFFLINE": ""})
+    result = run_cli("--db", str(tmp_path / "h.duckdb"), "update",
+                     env={"HORIZON_OFFLINE": "", "HORIZON_REPORTS": str(tmp_path / "reports")})
     assert result.exit_code == 0, result.output
     first = result.stdout.splitlines()[0]
     assert first == ("network: offline (https://metr.org/assets/benchmark_results_1_1.yaml: cannot fetch"

@@ -1,0 +1,53 @@
+"""Everything the pages read, gathered once per build and passed to each page builder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from horizon.config import Config
+from horizon.report import data
+
+
+@dataclass(frozen=True)
+class ThresholdLine:
+    name: str
+    label: str
+    minutes: float
+    level: int
+    cite: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Context:
+    con: duckdb.DuckDBPyConnection
+    config: Config
+    snapshots: tuple[data.Snapshot, ...]
+    thresholds: tuple[ThresholdLine, ...]
+    ceiling_minutes: float = data.METR_CEILING_MINUTES
+
+    def snapshot(self, snapshot_id: int) -> data.Snapshot | None:
+        for s in self.snapshots:
+            if s.snapshot_id == snapshot_id:
+                return s
+        return None
+
+    def vintage_label(self, snapshot_id: int) -> str:
+        s = self.snapshot(snapshot_id)
+        return f"#{snapshot_id}" if s is None else f"{s.vintage_label} #{snapshot_id}"
+
+
+def load_thresholds(config: Config) -> tuple[ThresholdLine, ...]:
+    """data/thresholds.toml when present; a site without it simply draws no threshold lines."""
+    path = config.data_dir / "thresholds.toml"
+    if not path.exists():
+        return ()
+    from horizon.trend.thresholds import load_thresholds as load
+
+    return tuple(ThresholdLine(t.name, t.label, t.minutes, t.level, t.cite, t.source) for t in load(path))
+
+
+def build_context(con: duckdb.DuckDBPyConnection, config: Config) -> Context:
+    return Context(con=con, config=config, snapshots=tuple(data.snapshots(con)), thresholds=load_thresholds(config))

@@ -1,0 +1,375 @@
+"""Read what the pages show from the store, as plain frozen records.
+
+Each reader returns an empty result when its table is missing or empty (a store that has been
+ingested but not fitted yet), so every page can say what is missing instead of failing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+import duckdb
+
+# METR's task suites hold nothing longer than about 16 hours of human time, so a central
+# estimate above it is an extrapolation of the fitted curve, not a measurement.
+METR_CEILING_MINUTES = 16 * 60.0
+
+_DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
+        [name],
+    ).fetchone()[0]
+    return bool(found)
+
+
+def columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = 'main'",
+            [table],
+        ).fetchall()
+    }
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    snapshot_id: int
+    source_kind: str
+    origin: str
+    retrieved_at: datetime
+    sha256: str
+    bytes: int
+    rows: int
+    publisher_label: str | None
+    citation: str | None
+
+    @property
+    def vintage_date(self) -> date:
+        """When this copy was published or taken: a date in the file name, else the retrieval day.
+
+        METR does not date its headline files; the copies we keep carry the date in their name
+        (``benchmark_results_1_1.2026-02-22.yaml``).
+        """
+        found = _DATE_IN_NAME.search(PurePosixPath(self.origin).name)
+        if found:
+            try:
+                return date.fromisoformat(found.group(1))
+            except ValueError:
+                pass
+        return self.retrieved_at.date()
+
+    @property
+    def vintage_label(self) -> str:
+        return f"{self.publisher_label or self.source_kind} ({self.vintage_date.isoformat()})"
+
+
+def snapshots(con: duckdb.DuckDBPyConnection) -> list[Snapshot]:
+    if not has_table(con, "snapshots"):
+        return []
+    found = rows(
+        con,
+        "SELECT snapshot_id, source_kind, origin, retrieved_at, sha256, bytes, rows, publisher_label,"
+        " citation FROM snapshots ORDER BY snapshot_id",
+    )
+    return [Snapshot(**r) for r in found]
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """One model's horizon at one success level, from a published file or our own fit."""
+
+    model_id: str
+    name: str
+    release_date: date | None
+    level: int
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    frontier: bool | None
+    snapshot_id: int | None
+    suite: str | None = None
+    reason: str | None = None  # why there is no finite estimate
+
+    @property
+    def beyond_ceiling(self) -> bool:
+        return self.estimate is not None and self.estimate > METR_CEILING_MINUTES
+
+
+def _natural(text: str | None) -> tuple:
+    """'METR-Horizon-v1.10' after 'METR-Horizon-v1.9': numbers compare as numbers."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text or ""))
+
+
+def headline_snapshots(con: duckdb.DuckDBPyConnection, snaps: list[Snapshot]) -> list[Snapshot]:
+    """Snapshots that hold published horizons, oldest first: by suite version, then vintage date.
+
+    The suite version leads because an undated copy of an older suite's file (dated only by
+    when we retrieved it) must not count as newer than a dated copy of the current suite.
+    """
+    if not has_table(con, "published_horizons"):
+        return []
+    ids = {r["snapshot_id"] for r in rows(con, "SELECT DISTINCT snapshot_id FROM published_horizons")}
+    return sorted(
+        (s for s in snaps if s.snapshot_id in ids),
+        key=lambda s: (_natural(s.publisher_label), s.vintage_date, s.snapshot_id),
+    )
+
+
+def published_horizons(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[Horizon]:
+    found = rows(
+        con,
+        "SELECT p.model_id, coalesce(m.display_name, p.source_model) AS name,"
+        " coalesce(p.release_date, m.release_date) AS release_date, p.level, p.estimate, p.ci_low,"
+        " p.ci_high, coalesce(p.is_sota_level, p.is_sota) AS frontier, p.snapshot_id, p.suite"
+        " FROM published_horizons p LEFT JOIN models m USING (model_id)"
+        " WHERE p.snapshot_id = ? ORDER BY release_date NULLS LAST, p.model_id, p.level",
+        [snapshot_id],
+    )
+    return [Horizon(**r) for r in found]
+
+
+def all_published_horizons(con: duckdb.DuckDBPyConnection) -> list[Horizon]:
+    if not has_table(con, "published_horizons"):
+        return []
+    found = rows(
+        con,
+        "SELECT p.model_id, coalesce(m.display_name, p.source_model) AS name,"
+        " coalesce(p.release_date, m.release_date) AS release_date, p.level, p.estimate, p.ci_low,"
+        " p.ci_high, coalesce(p.is_sota_level, p.is_sota) AS frontier, p.snapshot_id, p.suite"
+        " FROM published_horizons p LEFT JOIN models m USING (model_id)"
+        " ORDER BY p.snapshot_id, release_date NULLS LAST, p.model_id, p.level",
+    )
+    return [Horizon(**r) for r in found]
+
+
+@dataclass(frozen=True)
+class DoublingClaim:
+    snapshot_id: int
+    suite: str | None
+    window_name: str
+    point_estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+def publisher_doubling_times(con: duckdb.DuckDBPyConnection) -> list[DoublingClaim]:
+    if not has_table(con, "publisher_doubling_times"):
+        return []
+    found = rows(
+        con,
+        "SELECT snapshot_id, suite, window_name, point_estimate, ci_low, ci_high"
+        " FROM publisher_doubling_times ORDER BY snapshot_id, window_name",
+    )
+    return [DoublingClaim(**r) for r in found]
+
+
+@dataclass(frozen=True)
+class BenchmarkHorizon:
+    benchmark: str
+    model_id: str
+    name: str
+    horizon_minutes: float
+    ci_low: float | None
+    ci_high: float | None
+    release_date: date | None
+    snapshot_id: int
+    ceiling_minutes: float | None
+
+
+def benchmark_horizons(con: duckdb.DuckDBPyConnection) -> list[BenchmarkHorizon]:
+    """Cross-domain horizons from the latest snapshot of each benchmark.
+
+    A benchmark's own measurable ceiling comes from benchmark_meta (max_horizon_minutes)
+    when the source states it.
+    """
+    if not has_table(con, "benchmark_horizons"):
+        return []
+    found = rows(
+        con,
+        "WITH latest AS (SELECT benchmark, max(snapshot_id) AS snapshot_id FROM benchmark_horizons"
+        " GROUP BY benchmark),"
+        " ceilings AS (SELECT benchmark, max(TRY_CAST(value AS DOUBLE)) AS ceiling_minutes"
+        " FROM benchmark_meta WHERE key = 'max_horizon_minutes' GROUP BY benchmark)"
+        " SELECT b.benchmark, b.model_id, coalesce(m.display_name, b.source_model) AS name,"
+        " b.horizon_minutes, b.ci_low, b.ci_high, coalesce(b.release_date, m.release_date) AS release_date,"
+        " b.snapshot_id, c.ceiling_minutes"
+        " FROM benchmark_horizons b JOIN latest USING (benchmark, snapshot_id)"
+        " LEFT JOIN models m USING (model_id) LEFT JOIN ceilings c USING (benchmark)"
+        " ORDER BY b.benchmark, release_date NULLS LAST, b.model_id, b.row_number",
+    )
+    return [BenchmarkHorizon(**r) for r in found]
+
+
+@dataclass(frozen=True)
+class FitRun:
+    fit_id: int
+    kind: str
+    created_at: datetime
+    code_version: str
+    params: str
+    seed: int | None
+    input_snapshots: str
+
+
+def fit_runs(con: duckdb.DuckDBPyConnection) -> list[FitRun]:
+    if not has_table(con, "fits"):
+        return []
+    found = rows(
+        con,
+        "SELECT fit_id, kind, created_at, code_version, CAST(params AS VARCHAR) AS params, seed,"
+        " CAST(input_snapshots AS VARCHAR) AS input_snapshots FROM fits ORDER BY fit_id",
+    )
+    return [FitRun(**r) for r in found]
+
+
+@dataclass(frozen=True)
+class SuccessBin:
+    """Observed success in one band of task lengths: what the fitted curve should pass near."""
+
+    source_model: str
+    model_id: str
+    minutes_low: float
+    minutes_high: float
+    minutes_mid: float
+    runs: int
+    success_rate: float
+
+
+def run_success_bins(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None) -> list[SuccessBin]:
+    """Unweighted success rate per agent in bins one doubling (log2 minute) wide."""
+    if not has_table(con, "runs"):
+        return []
+    where = "" if snapshot_id is None else "WHERE snapshot_id = ?"
+    found = rows(
+        con,
+        "SELECT source_model, model_id, floor(log2(human_minutes)) AS b, count(*) AS runs,"
+        " avg(score_binarized) AS success_rate"
+        f" FROM runs {where} {'AND' if where else 'WHERE'} human_minutes > 0"
+        " GROUP BY source_model, model_id, b ORDER BY source_model, b",
+        [] if snapshot_id is None else [snapshot_id],
+    )
+    return [
+        SuccessBin(
+            source_model=r["source_model"],
+            model_id=r["model_id"],
+            minutes_low=2.0 ** r["b"],
+            minutes_high=2.0 ** (r["b"] + 1),
+            minutes_mid=2.0 ** (r["b"] + 0.5),
+            runs=int(r["runs"]),
+            success_rate=float(r["success_rate"]),
+        )
+        for r in found
+    ]
+
+
+def run_snapshot_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
+    if not has_table(con, "runs"):
+        return []
+    return [r["snapshot_id"] for r in rows(con, "SELECT DISTINCT snapshot_id FROM runs ORDER BY 1")]
+
+
+def model_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    if not has_table(con, "models"):
+        return {}
+    return {r["model_id"]: r["display_name"] for r in rows(con, "SELECT model_id, display_name FROM models")}
+
+
+def agent_labels(pairs: list[tuple[str, str]], names: dict[str, str]) -> dict[str, str]:
+    """A display label per agent (source_model): the model's name, plus the agent's own
+    spelling where several agents (scaffolds, retries) map to one model."""
+    per_model: dict[str, set[str]] = {}
+    for source_model, model_id in pairs:
+        per_model.setdefault(model_id, set()).add(source_model)
+    out = {}
+    for source_model, model_id in pairs:
+        name = names.get(model_id, source_model)
+        out[source_model] = name if len(per_model[model_id]) == 1 else f"{name} [{source_model}]"
+    return out
+
+
+# --- trends (migration 0004): read as plain rows; the pages pick the columns they show -------
+
+def latest_trend_fits(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, str], list[dict[str, Any]]]:
+    """Every form of the most recent trend fit run per (success level, source kind).
+
+    Source kind is ``published`` (fitted to headline figures) or ``runs`` (to our run-level fit).
+    """
+    if not has_table(con, "trend_fits"):
+        return {}
+    found = rows(
+        con,
+        "WITH latest AS (SELECT level, source_kind, max(fit_id) AS fit_id FROM trend_fits GROUP BY level, source_kind)"
+        " SELECT t.*, CAST(t.params AS VARCHAR) AS params_json, CAST(t.models AS VARCHAR) AS models_json"
+        " FROM trend_fits t JOIN latest USING (level, source_kind, fit_id) ORDER BY t.level, t.source_kind, t.form",
+    )
+    out: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for r in found:
+        out.setdefault((int(r["level"]), str(r["source_kind"])), []).append(r)
+    return out
+
+
+def headline_trend(trends: dict[tuple[int, str], list[dict[str, Any]]], level: int) -> list[dict[str, Any]]:
+    """The trend the overview leads with: fitted to the published figures, else to our runs fit."""
+    return trends.get((level, "published")) or trends.get((level, "runs")) or []
+
+
+def trend_points(con: duckdb.DuckDBPyConnection, fit_id: int) -> list[dict[str, Any]]:
+    if not has_table(con, "trend_points"):
+        return []
+    return rows(
+        con,
+        "SELECT p.*, coalesce(m.display_name, p.source_model) AS name FROM trend_points p"
+        " LEFT JOIN models m USING (model_id) WHERE p.fit_id = ? ORDER BY p.release_date NULLS LAST, p.source_model",
+        [fit_id],
+    )
+
+
+def trend_backtests(con: duckdb.DuckDBPyConnection, fit_id: int) -> list[dict[str, Any]]:
+    if not has_table(con, "trend_backtests"):
+        return []
+    return rows(
+        con,
+        "SELECT b.*, coalesce(m.display_name, b.model_id) AS name FROM trend_backtests b"
+        " LEFT JOIN models m USING (model_id) WHERE b.fit_id = ? ORDER BY b.form, b.cutoff_date, b.release_date, b.model_id",
+        [fit_id],
+    )
+
+
+def forecasts(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> list[dict[str, Any]]:
+    """The most recent forecast run that extrapolated this trend fit run."""
+    if not has_table(con, "forecasts"):
+        return []
+    return rows(
+        con,
+        "SELECT * FROM forecasts WHERE trend_fit_id = ? AND fit_id = (SELECT max(fit_id) FROM forecasts"
+        " WHERE trend_fit_id = ?) ORDER BY form, hours, threshold",
+        [trend_fit_id, trend_fit_id],
+    )
+
+
+# --- run-level fits (migration 0003) ----------------------------------------------------------
+
+def fit_horizon_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Rows of the most recent run-level fit, whatever columns migration 0003 gives them."""
+    if not has_table(con, "fit_horizons"):
+        return []
+    return rows(
+        con,
+        "SELECT f.*, coalesce(m.display_name, f.model_id) AS name, m.release_date AS model_release_date"
+        " FROM fit_horizons f LEFT JOIN models m USING (model_id)"
+        " WHERE f.fit_id = (SELECT max(fit_id) FROM fit_horizons) ORDER BY f.source_model, f.level",
+    )

@@ -1,0 +1,1 @@
+"""One module per report page; each turns the store into a ``Page`` (body HTML and its charts)."""

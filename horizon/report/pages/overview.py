@@ -1,0 +1,170 @@
+"""Overview: horizon against release date, the frontier trend and forecast fan, the headline doubling time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from horizon import __version__
+from horizon.errors import HorizonError
+from horizon.report import charts, data
+from horizon.report.context import Context
+from horizon.report.markup import Html, esc, fmt_number, tag
+from horizon.report.pages import trenddata as td
+from horizon.report.pages.layout import Body, Chart, Page
+from horizon.report.tables import Column, table
+
+
+def citation_sentence(ctx: Context, fit: dict[str, Any]) -> str:
+    """The sentence `horizon cite --fit ID` prints for the same fit, word for word.
+
+    Falls back to our own wording only if the trend package cannot load the stored fit.
+    """
+    try:
+        from horizon.trend.cite import sentence
+        from horizon.trend.store import load_stored_trend
+
+        return sentence(load_stored_trend(ctx.con, int(fit["fit_id"])))
+    except (ImportError, HorizonError):
+        return fallback_sentence(ctx, fit)
+
+
+def fallback_sentence(ctx: Context, fit: dict[str, Any]) -> str:
+    snap = ctx.snapshot(fit["snapshot_id"]) if fit.get("snapshot_id") is not None else None
+    source = (
+        f"{snap.vintage_label}, snapshot #{snap.snapshot_id} (sha256 {snap.sha256[:12]}…, retrieved "
+        f"{snap.retrieved_at.date().isoformat()})"
+        if snap else f"run-level fit #{fit.get('source_fit_id')}"
+    )
+    interval = (
+        f" (95% interval {fmt_number(fit['ci_low'])}–{fmt_number(fit['ci_high'])} days, {fit.get('interval_text') or fit.get('interval_method')})"
+        if fit.get("ci_low") is not None and fit.get("ci_high") is not None else ""
+    )
+    ceiling = f"; estimates above {fit['ceiling_minutes'] / 60:g} h left out" if fit.get("ceiling_minutes") else ""
+    return (
+        f"The {fit['level']}% time horizon of frontier AI agents doubled every {fmt_number(fit['doubling_days'])} days"
+        f"{interval}: ordinary least squares of ln(horizon) on release date over {fit['n_models']} frontier models"
+        f" released {td.iso(fit.get('first_release'))} to {td.iso(fit.get('last_release'))}"
+        f" ({fit['frontier_rule']}{ceiling}), from {source}; computed with horizon {__version__}."
+    )
+
+
+def publisher_sentence(ctx: Context, claim: data.DoublingClaim) -> str:
+    snap = ctx.snapshot(claim.snapshot_id)
+    label = snap.vintage_label if snap else f"snapshot #{claim.snapshot_id}"
+    interval = (
+        f" (95% interval {fmt_number(claim.ci_low)}–{fmt_number(claim.ci_high)} days)"
+        if claim.ci_low is not None and claim.ci_high is not None else ""
+    )
+    sha = f", sha256 {snap.sha256[:12]}…" if snap else ""
+    return (
+        f"METR’s published doubling time of the frontier 50% time horizon ({claim.window_name}) is "
+        f"{fmt_number(claim.point_estimate)} days{interval}, as published in {label} (snapshot #{claim.snapshot_id}{sha})."
+    )
+
+
+def headline_box(value: str, detail: str, sentence: str) -> Html:
+    return Html(
+        '<section class="headline" aria-labelledby="headline-title">'
+        f'<div id="headline-title" class="muted">{esc(detail)}</div>'
+        f'<div class="value">{esc(value)}</div>'
+        f'<blockquote id="citation-text">{esc(sentence)}</blockquote>'
+        '<button type="button" class="copy" data-copy="citation-text">Copy citation</button>'
+        "</section>"
+    )
+
+
+def build(ctx: Context) -> Page:
+    body = Body()
+    body.add(Html('<p class="lede">The time horizon is the length of task, measured by how long it takes a human '
+                  "expert, that an AI agent completes with a given success rate. It has grown exponentially; this "
+                  "page shows by how much, and where the trend leads.</p>"))
+    used: set[int] = set()
+    trends = data.latest_trend_fits(ctx.con)
+    headline = data.headline_snapshots(ctx.con, list(ctx.snapshots))
+    latest_headline = headline[-1] if headline else None
+
+    fit50 = td.exponential(data.headline_trend(trends, 50))
+    if fit50 and fit50.get("doubling_days"):
+        body.add(headline_box(
+            f"{fmt_number(fit50['doubling_days'])} days",
+            f"Doubling time of the frontier {fit50['level']}% horizon (horizon’s fit, ≈ {fmt_number(fit50.get('doubling_months'))} months)",
+            citation_sentence(ctx, fit50),
+        ))
+    else:
+        claims = [c for c in data.publisher_doubling_times(ctx.con) if latest_headline and c.snapshot_id == latest_headline.snapshot_id]
+        claim = next((c for c in claims if c.window_name == "from_2023_on"), claims[0] if claims else None)
+        if claim is not None:
+            body.add(headline_box(f"{fmt_number(claim.point_estimate)} days",
+                                  "Doubling time of the frontier 50% horizon, as published by METR", publisher_sentence(ctx, claim)))
+            used.add(claim.snapshot_id)
+        body.empty("horizon has not fitted its own trend yet; the figure above is the publisher’s.", "horizon trend")
+
+    if not trends and latest_headline is None:
+        body.empty("No horizons yet.", "horizon ingest <METR benchmark_results YAML>")
+        return Page("index.html", "Overview", body.html(), (), ())
+
+    for level in (50, 80):
+        fit = td.exponential(data.headline_trend(trends, level))
+        if fit is not None:
+            points = td.point_records(data.trend_points(ctx.con, fit["fit_id"]), ctx.ceiling_minutes)
+            forecasts = data.forecasts(ctx.con, fit["fit_id"])
+            trend = td.trend_records(fit, td.latest_forecast_date(forecasts))
+            fan = td.fan_records(forecasts)
+            if fit.get("snapshot_id") is not None:
+                used.add(fit["snapshot_id"])
+        elif latest_headline is not None:
+            points = td.headline_records(data.published_horizons(ctx.con, latest_headline.snapshot_id), level, ctx.ceiling_minutes)
+            trend, fan, forecasts = [], [], []
+            used.add(latest_headline.snapshot_id)
+        else:
+            continue
+        if not points:
+            continue
+        body.text("h2", f"{level}% time horizon")
+        caption = (
+            "Each point is a model with its 95% interval; blue points are on the frontier, ▲ orange points lie above the "
+            f"{ctx.ceiling_minutes / 60:g} h measurable ceiling (dashed orange line). Dotted grey lines are thresholds."
+        )
+        if trend:
+            caption += (" The blue line is the exponential frontier trend; its light band spans the slopes of the doubling "
+                        "time’s 95% interval. The fan shows when the trend reaches each threshold (80% and 95% intervals).")
+        body.chart(
+            Chart(
+                f"overview-p{level}",
+                f"{level}% time horizon against release date",
+                charts.horizon_chart(points, level=level, ceiling_minutes=ctx.ceiling_minutes, trend=trend, fan=fan,
+                                     thresholds=td.threshold_records(ctx, level),
+                                     title=f"{level}% time horizon of AI agents, by release date"),
+                caption,
+            )
+        )
+        if forecasts:
+            body.add(forecast_table(forecasts, level))
+        elif fit is None:
+            body.empty(f"No {level}% trend or forecast yet.", "horizon trend")
+    return Page("index.html", "Overview", body.html(), tuple(body.charts), tuple(sorted(used)))
+
+
+def forecast_table(forecasts: list[dict[str, Any]], level: int) -> Html:
+    rows_ = [f for f in forecasts if f["form"] == "exponential"]
+
+    def span(lo, hi) -> str:
+        if lo is None:
+            return "–"
+        return f"{td.iso(lo)} – {td.iso(hi) if hi is not None else 'not reached'}"
+
+    def flag(f) -> Html:
+        return tag("span", "▲ beyond ceiling", class_="flag", title="threshold above the suite’s measurable ceiling") if f["beyond_ceiling"] else Html("")
+
+    return table(
+        rows_,
+        [
+            Column("Threshold", lambda f: Html(esc(f["label"]) + " " + flag(f))),
+            Column("Trend reaches it", lambda f: td.iso(f.get("date_point")) or "never", numeric=True),
+            Column("80% interval", lambda f: span(f.get("lo80"), f.get("hi80")), numeric=True),
+            Column("95% interval", lambda f: span(f.get("lo95"), f.get("hi95")), numeric=True),
+            Column("Source", lambda f: tag("a", "source", href=f["source"])),
+        ],
+        table_id=f"forecasts-p{level}",
+        caption=f"When the exponential {level}% trend reaches each threshold (as of {td.iso(rows_[0]['as_of']) if rows_ else '–'}).",
+    )

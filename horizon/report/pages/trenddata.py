@@ -1,0 +1,136 @@
+"""Turn stored trend fits, points and forecasts into chart records (shared by Overview and Trends)."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, timedelta
+from typing import Any
+
+from horizon.report import data
+from horizon.report.context import Context
+
+EPOCH = date(1970, 1, 1)
+CURVE_STEP_DAYS = 30  # a point a month draws every form smoothly at this width
+
+
+def day(d: date) -> float:
+    return float((d - EPOCH).days)
+
+
+def iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def params(row: dict[str, Any]) -> dict[str, float]:
+    try:
+        return json.loads(row.get("params_json") or "{}")
+    except ValueError:
+        return {}
+
+
+def curve_values(form: str, p: dict[str, float], days: list[float]) -> list[float | None]:
+    """ln-minutes of a stored trend form at the given day numbers (None where it diverges)."""
+    import numpy as np
+
+    from horizon.trend.forms import curve
+
+    order = {"exponential": ("a", "b"), "piecewise": ("a", "b1", "b2", "c"),
+             "superexponential": ("a", "D", "g"), "saturating": ("a", "b", "U")}.get(form)
+    if order is None or any(k not in p for k in order) or "x_ref" not in p:
+        return [None] * len(days)
+    u = np.asarray(days, dtype=float) - float(p["x_ref"])
+    y = curve(form, tuple(float(p[k]) for k in order), u)
+    return [float(v) if math.isfinite(v) else None for v in y]
+
+
+def date_grid(start: date, end: date) -> list[date]:
+    out, d = [], start
+    while d < end:
+        out.append(d)
+        d += timedelta(days=CURVE_STEP_DAYS)
+    out.append(end)
+    return out
+
+
+def point_records(points: list[dict[str, Any]], ceiling: float) -> list[dict[str, Any]]:
+    """Trend points as chart records: every point considered, with why it was not used."""
+    out = []
+    for p in points:
+        if p.get("estimate") is None or p.get("release_date") is None:
+            continue
+        out.append(
+            dict(model=p["name"], date=iso(p["release_date"]), estimate=p["estimate"], low=p.get("ci_low"),
+                 high=p.get("ci_high"), frontier=bool(p.get("on_frontier")), beyond=p["estimate"] > ceiling,
+                 used=bool(p.get("used")), reason=p.get("excluded_reason"))
+        )
+    return out
+
+
+def headline_records(horizons: list[data.Horizon], level: int, ceiling: float) -> list[dict[str, Any]]:
+    return [
+        dict(model=h.name, date=iso(h.release_date), estimate=h.estimate, low=h.ci_low, high=h.ci_high,
+             frontier=bool(h.frontier), beyond=h.estimate > ceiling)
+        for h in horizons
+        if h.level == level and h.estimate is not None and h.release_date is not None
+    ]
+
+
+def trend_records(fit: dict[str, Any], end: date | None = None) -> list[dict[str, Any]]:
+    """The fitted line from the first point used to ``end`` (default: the last point used).
+
+    Its band is the pair of lines through the centre of the points with the slopes at either
+    end of the doubling time's interval: a picture of that interval, not a pointwise band.
+    """
+    first, last = fit.get("first_release"), fit.get("last_release")
+    if first is None or last is None:
+        return []
+    grid = date_grid(first, max(end or last, last))
+    days = [day(d) for d in grid]
+    fitted = curve_values(fit["form"], params(fit), days)
+    low_d, high_d = fit.get("ci_low"), fit.get("ci_high")
+    band = fit["form"] == "exponential" and low_d and high_d and math.isfinite(low_d) and math.isfinite(high_d)
+    centre_x = (day(first) + day(last)) / 2
+    centre_y = curve_values(fit["form"], params(fit), [centre_x])[0] if band else None
+    out = []
+    for d, x, y in zip(grid, days, fitted):
+        if y is None:
+            continue
+        rec = dict(date=iso(d), fit=math.exp(y), low=None, high=None)
+        if band and centre_y is not None:
+            steep, shallow = math.log(2) / low_d, math.log(2) / high_d
+            a = centre_y + steep * (x - centre_x)
+            b = centre_y + shallow * (x - centre_x)
+            rec["low"], rec["high"] = math.exp(min(a, b)), math.exp(max(a, b))
+        out.append(rec)
+    return out
+
+
+def fan_records(forecasts: list[dict[str, Any]], form: str = "exponential") -> list[dict[str, Any]]:
+    """At each threshold height, the 80% and 95% spans of dates the trend reaches it."""
+    out = []
+    for f in forecasts:
+        if f["form"] != form:
+            continue
+        for band, lo, hi in (("80%", f.get("lo80"), f.get("hi80")), ("95%", f.get("lo95"), f.get("hi95"))):
+            if lo is None or hi is None:
+                continue
+            out.append(dict(band=band, minutes=float(f["hours"]) * 60, start=iso(lo), end=iso(hi), label=f["label"]))
+    return out
+
+
+def exponential(fits: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for f in fits:
+        if f["form"] == "exponential":
+            return f
+    return None
+
+
+def latest_forecast_date(forecasts: list[dict[str, Any]], form: str = "exponential") -> date | None:
+    dates = [f.get("hi80") or f.get("date_point") for f in forecasts if f["form"] == form]
+    dates = [d for d in dates if d is not None]
+    return max(dates) if dates else None
+
+
+def threshold_records(ctx: Context, level: int) -> list[dict[str, Any]]:
+    return [dict(label=t.label, minutes=t.minutes) for t in ctx.thresholds if t.level == level]

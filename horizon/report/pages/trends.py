@@ -1,0 +1,117 @@
+"""Trends: the trend forms side by side, the break test, and the backtest of each form."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from horizon.report import charts, data
+from horizon.report.context import Context
+from horizon.report.markup import Html, esc, fmt_number
+from horizon.report.pages import trenddata as td
+from horizon.report.pages.layout import Body, Chart, Page
+from horizon.report.tables import Column, table
+
+FORM_ORDER = ("exponential", "piecewise", "superexponential", "saturating")
+
+
+def _order(fits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(fits, key=lambda f: (FORM_ORDER.index(f["form"]) if f["form"] in FORM_ORDER else 99, f["form"]))
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "∞ (not growing)" if math.isinf(value) else fmt_number(value)
+
+
+def forms_table(fits: list[dict[str, Any]], level: str) -> Html:
+    best_aic = min((f["aic"] for f in fits if f.get("aic") is not None), default=None)
+    return table(
+        fits,
+        [
+            Column("Form", lambda f: f["form"]),
+            Column("Doubling time (days)", lambda f: _days(f.get("doubling_days")), numeric=True,
+                   note="exponential: constant; other forms: at the last release used"),
+            Column("95% interval", lambda f: "–" if f.get("ci_low") is None else f"{_days(f['ci_low'])} – {_days(f['ci_high'])}", numeric=True),
+            Column("Models", lambda f: f["n_models"], numeric=True),
+            Column("AIC", lambda f: fmt_number(f.get("aic"), 2), numeric=True),
+            Column("ΔAIC", lambda f: "–" if f.get("aic") is None or best_aic is None else fmt_number(f["aic"] - best_aic, 2), numeric=True),
+            Column("BIC", lambda f: fmt_number(f.get("bic"), 2), numeric=True),
+            Column("Backtest MAE (ln)", lambda f: fmt_number(f.get("bt_mae_log"), 3), numeric=True,
+                   note="mean |ln observed − ln predicted| for models released after each cut-off"),
+            Column("80% coverage", lambda f: "–" if f.get("bt_cov80") is None else f"{f['bt_cov80']:.0%}", numeric=True),
+            Column("95% coverage", lambda f: "–" if f.get("bt_cov95") is None else f"{f['bt_cov95']:.0%}", numeric=True),
+        ],
+        table_id=f"trend-forms-p{level}",
+        caption="Information criteria use the same points for every form; lower is better.",
+    )
+
+
+def build(ctx: Context) -> Page:
+    body = Body()
+    body.add(Html('<p class="lede">Is growth exponential? The same frontier points fitted by four curve shapes, a test '
+                  "for a break in the trend, and how well each shape predicted models released after each cut-off.</p>"))
+    trends = data.latest_trend_fits(ctx.con)
+    if not trends:
+        body.empty("No trend fits yet.", "horizon trend")
+        return Page("trends.html", "Trends", body.html())
+    used: set[int] = set()
+    for level, kind in sorted(trends, key=lambda k: (k[0], k[1] != "published")):
+        fits = _order(trends[(level, kind)])
+        fit_id = fits[0]["fit_id"]
+        suffix = "" if kind == "published" else f"-{kind}"
+        body.text("h2", f"{level}% horizon, fitted to " + ("the published figures" if kind == "published" else "horizon’s run-level fit"))
+        first = fits[0]
+        body.text("p", f"Fit run #{fit_id}: {first['n_models']} frontier models released {td.iso(first.get('first_release'))} "
+                       f"to {td.iso(first.get('last_release'))}; rule: {first['frontier_rule']}.", class_="muted")
+        if first.get("snapshot_id") is not None:
+            used.add(first["snapshot_id"])
+        points = td.point_records(data.trend_points(ctx.con, fit_id), ctx.ceiling_minutes)
+        shown = [p for p in points if p["frontier"]]
+        curves, point_rows = [], []
+        for f in fits:
+            for r in td.trend_records(f):
+                curves.append(dict(form=f["form"], date=r["date"], fit=r["fit"]))
+            point_rows += [dict(p, form=f["form"]) for p in shown]
+        body.chart(
+            Chart(
+                f"trends-forms-p{level}{suffix}",
+                f"Trend forms, {level}% horizon",
+                charts.forms_chart(point_rows, curves, forms=[f["form"] for f in fits], ceiling_minutes=ctx.ceiling_minutes,
+                                   title=f"Frontier {level}% horizons and four trend forms"),
+                "Blue points were used; grey ones are frontier models left out (before the window or above the ceiling).",
+            )
+        )
+        body.add(forms_table(fits, f"{level}{suffix}"))
+        piecewise = next((f for f in fits if f["form"] == "piecewise"), None)
+        body.text("h3", "Break test")
+        if piecewise and piecewise.get("p_value") is not None:
+            body.add(Html(
+                f"<p>Estimated break: <strong>{esc(td.iso(piecewise.get('break_date')))}</strong>; "
+                f"p-value {esc(fmt_number(piecewise['p_value'], 3))}. {esc(piecewise.get('break_test') or '')}</p>"
+            ))
+        else:
+            body.empty("No break test for this fit (too few points for two segments).")
+        body.text("h3", "Backtest")
+        bt = data.trend_backtests(ctx.con, fit_id)
+        records = [
+            dict(form=b["form"], model=b["name"], cutoff=td.iso(b["cutoff_date"]), observed=math.exp(b["observed_log"]),
+                 predicted=math.exp(b["predicted_log"]))
+            for b in bt
+            if b.get("predicted_log") is not None and math.isfinite(b["predicted_log"]) and abs(b["predicted_log"]) < 50
+        ]
+        if records:
+            body.chart(
+                Chart(
+                    f"trends-backtest-p{level}{suffix}",
+                    f"Backtest, {level}% horizon",
+                    charts.backtest_chart(records, forms=[f["form"] for f in fits],
+                                          title="Observed horizon against the prediction from earlier models"),
+                    "Each point is a model released after a cut-off, predicted by the form fitted to models released "
+                    "before it; on the dashed diagonal the prediction was exact.",
+                )
+            )
+        else:
+            body.empty("No backtest predictions for this fit.")
+    return Page("trends.html", "Trends", body.html(), tuple(body.charts), tuple(sorted(used)))

@@ -1,0 +1,187 @@
+"""The built site as files: deterministic bytes, one shared offline bundle, escaping, exports,
+graceful pages on an empty store, and the `horizon report` command."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_report_data import XSS, fixture_store
+
+from horizon import __version__
+from horizon.cli import cli, register_commands
+from horizon.config import load_config
+from horizon.errors import HorizonError
+from horizon.report.site import build_site
+from horizon.store import connect
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return fixture_store(tmp_path_factory.mktemp("store"))
+
+
+@pytest.fixture(scope="module")
+def site(store, tmp_path_factory):
+    con, config = store
+    return build_site(con, config, tmp_path_factory.mktemp("out") / "site")
+
+
+def html_files(result):
+    return {name: (result.out_dir / name).read_text(encoding="utf-8") for name in result.pages}
+
+
+@pytest.mark.slow
+def test_same_store_gives_byte_identical_site_png_included(store, site, tmp_path):
+    con, config = store
+    again = build_site(con, config, tmp_path / "again")
+    assert again.files == site.files
+    differing = [f for f in site.files if (site.out_dir / f).read_bytes() != (again.out_dir / f).read_bytes()]
+    assert differing == []
+    assert any(f.endswith(".png") for f in site.files)
+
+
+def test_every_chart_page_loads_the_one_shared_bundle_and_nothing_remote(site):
+    bundle = site.out_dir / "assets" / "vega-bundle.js"
+    assert bundle.stat().st_size > 500_000  # vega + vega-lite + vega-embed
+    for name, text in html_files(site).items():
+        srcs = re.findall(r'<script[^>]*\ssrc="([^"]+)"', text)
+        hrefs = re.findall(r'<link[^>]*\shref="([^"]+)"', text)
+        assert all(not re.match(r"(https?:)?//", u) for u in srcs + hrefs), name
+        if 'data-chart="' in text:
+            assert srcs.count("assets/vega-bundle.js") == 1, name
+        assert len(text) < 400_000, f"{name} seems to inline a library"
+        assert "vegaEmbed=" not in text
+
+
+def test_model_names_with_markup_are_escaped_in_html_and_in_chart_json(site):
+    pages = html_files(site)
+    for name, text in pages.items():
+        assert XSS not in text, name
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages["models.html"]
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in pages["models.html"]
+    assert "Robert&#x27;); DROP TABLE models;-- &amp; co" in pages["models.html"]
+
+
+def test_estimates_beyond_the_ceiling_are_marked_in_tables_and_charts(site):
+    pages = html_files(site)
+    assert "▲ beyond 16 h" in pages["models.html"]
+    assert "beyond 16 h ceiling" in pages["index.html"]  # the overview chart's legend and point status
+    assert "measurable ceiling (16 h)" in pages["index.html"]
+    assert "▲ beyond ceiling" in pages["index.html"]  # work-week threshold in the forecast table
+
+
+def test_every_page_has_navigation_and_a_footer_with_version_and_snapshots(site):
+    for name, text in html_files(site).items():
+        for target in site.pages:
+            assert f'href="{target}"' in text, (name, target)
+        assert f"Built by horizon {__version__}" in text
+    assert 'href="sources.html#snapshot-2"' in html_files(site)["index.html"]
+    assert 'id="snapshot-4"' in html_files(site)["sources.html"]
+
+
+def test_overview_shows_the_doubling_time_with_its_citation_and_a_copy_button(site):
+    text = html_files(site)["index.html"]
+    assert "210.0 days" in text
+    assert 'id="citation-text"' in text and 'data-copy="citation-text"' in text
+    assert "doubled every 210.0 days" in text
+
+
+def test_every_chart_is_exported_as_svg_and_png_and_linked(site):
+    pages = "".join(html_files(site).values())
+    for chart_id in site.charts:
+        svg = (site.out_dir / "charts" / f"{chart_id}.svg").read_text(encoding="utf-8")
+        png = (site.out_dir / "charts" / f"{chart_id}.png").read_bytes()
+        assert svg.lstrip().startswith("<svg")
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f'href="charts/{chart_id}.svg"' in pages and f'href="charts/{chart_id}.png"' in pages
+
+
+def test_rebuilding_reuses_exports_and_removes_those_of_charts_that_are_gone(store, tmp_path):
+    con, config = store
+    out = tmp_path / "site"
+    build_site(con, config, out, export=True)
+    stale = out / "charts" / "no-longer-a-chart.png"
+    stale.write_bytes(b"x")
+    svg = out / "charts" / "overview-p50.svg"
+    before = svg.stat().st_mtime_ns
+    build_site(con, config, out, export=True)
+    assert not stale.exists()
+    assert svg.stat().st_mtime_ns == before
+
+
+def test_empty_store_builds_every_page_with_a_note_saying_what_to_run(tmp_path):
+    config = load_config(db=tmp_path / "h.duckdb", env={"HORIZON_DATA": str(tmp_path / "nodata")}, reports_dir=tmp_path)
+    con = connect(config.db_path)
+    result = build_site(con, config, tmp_path / "site", export=False)
+    assert result.charts == ()
+    for name, text in html_files(result).items():
+        if name != "sources.html":
+            assert 'class="empty"' in text, name
+        assert "<figure" not in text
+    assert "horizon ingest" in html_files(result)["index.html"]
+
+
+def test_store_without_fits_or_trends_falls_back_to_published_figures(tmp_path):
+    con, config = fixture_store(tmp_path)
+    for table in ("trend_fits", "trend_points", "trend_backtests", "forecasts", "fit_horizons"):
+        con.execute(f"DELETE FROM {table}")
+    result = build_site(con, config, tmp_path / "site", export=False)
+    pages = html_files(result)
+    assert "as published by METR" in pages["index.html"] and "122.6 days" in pages["index.html"]
+    assert "horizon trend" in pages["trends.html"]
+    assert "overview-p50" in result.charts and not any(c.startswith("trends-") for c in result.charts)
+
+
+def test_out_dir_that_is_a_file_is_refused(store, tmp_path):
+    con, config = store
+    target = tmp_path / "file"
+    target.write_text("x")
+    with pytest.raises(HorizonError, match="expected a directory"):
+        build_site(con, config, target)
+
+
+def test_cli_report_prints_one_json_document_and_help_has_an_example(tmp_path):
+    con, config = fixture_store(tmp_path / "store")
+    con.close()  # the command opens the database read-only itself
+    register_commands()
+    runner = CliRunner()
+    out = tmp_path / "site"
+    result = runner.invoke(
+        cli, ["--db", str(config.db_path), "report", "--out", str(out), "--no-export", "--json"],
+        env={"HORIZON_DATA": str(config.data_dir)},
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["pages"][0] == "index.html" and "overview-p50" in doc["charts"]
+    assert (out / "index.html").exists()
+    help_text = runner.invoke(cli, ["report", "--help"]).output
+    assert "Example" in help_text and "horizon report --out" in help_text
+
+
+def test_cli_report_without_a_database_says_to_ingest_first(tmp_path):
+    register_commands()
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.duckdb"), "report", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 1
+    assert "horizon ingest" in result.output
+
+
+@pytest.mark.slow
+def test_site_builds_from_the_real_published_files(tmp_path):
+    from horizon.ingest import ingest
+
+    config = load_config(db=tmp_path / "h.duckdb", env={}, reports_dir=tmp_path)
+    con = connect(config.db_path)
+    metr = SHARED / "metr"
+    ingest(con, config, [str(metr / "benchmark_results_1_0.yaml"), *map(str, sorted((metr / "vintages").glob("*.yaml"))),
+                         str(metr / "all_runs_2025-03.jsonl"), str(SHARED / "metr-cross-domain" / "all_data.csv")])
+    result = build_site(con, config, tmp_path / "site", export=False)
+    pages = html_files(result)
+    assert {"overview-p50", "vintages-p50", "vintages-doubling", "domains-horizons", "models-success-curves"} <= set(result.charts)
+    assert "122.6 days" in pages["index.html"]  # METR's published from_2023_on figure, latest vintage
+    assert "Claude Opus 4.5" in pages["models.html"]

@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from horizon.formats import embedded, metr_yaml
+from horizon.formats import cross_domain, embedded, metr_yaml
 
 HEADLINE_URLS = {
     "1_0": "https://metr.org/assets/benchmark_results_1_0.yaml",
@@ -78,6 +78,29 @@ def runs_csv(path: Path) -> str:
     return out.getvalue()
 
 
+CROSS_DOMAIN_URL = "https://github.com/METR/cross-domain-horizon/blob/e97c024/data/all_data.csv"
+CROSS_DOMAIN_CITATION = (
+    "METR (2025), How Does Time Horizon Vary Across Domains?; cross-domain-horizon data/all_data.csv"
+    " @e97c024 (horizons converted from seconds to minutes; rows without a horizon left out)"
+)
+
+
+def cross_domain_csv(path: Path) -> str:
+    parsed = cross_domain.parse(path.read_text(encoding="utf-8"), str(path))
+    out = io.StringIO()
+    out.write(f"{embedded.MAGIC}benchmark_horizons v1\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(embedded.BENCHMARK_COLUMNS)
+    for r in parsed.tables["benchmark_horizons"]:
+        writer.writerow([
+            r["benchmark"], r["source_model"], repr(r["horizon_minutes"]),
+            "" if r["slope"] is None else repr(r["slope"]), r["slope_method"] or "",
+            "" if r["score"] is None else repr(r["score"]), r["release_date"] or "",
+            CROSS_DOMAIN_URL, CROSS_DOMAIN_CITATION,
+        ])
+    return out.getvalue()
+
+
 def main(shared: Path, out_dir: Path) -> None:
     metr = shared / "metr"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -88,6 +111,7 @@ def main(shared: Path, out_dir: Path) -> None:
         day = path.name.split(".")[1]
         files[f"metr_headline_1_1_{day}.csv"] = headline_csv(path, f"METR-Horizon-v1.1 ({day})", HEADLINE_URLS["1_1"])
     files["metr_runs_2025-03.csv"] = runs_csv(metr / "all_runs_2025-03.jsonl")
+    files["metr_cross_domain_2025-07.csv"] = cross_domain_csv(shared / "metr-cross-domain" / "all_data.csv")
     for name, text in files.items():
         (out_dir / name).write_text(text, encoding="utf-8")
         print(f"wrote {out_dir / name} ({text.count(chr(10)) - 2} rows)")

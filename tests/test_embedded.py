@@ -10,7 +10,7 @@ from horizon.config import PROJECT_DIR
 from horizon.fit.runs import FitOptions, fit_snapshot
 from horizon.ingest import ingest
 from horizon.sources import load_sources
-from tests.conftest import METR, VINTAGES
+from tests.conftest import METR, SHARED, VINTAGES
 
 DATA = PROJECT_DIR / "data"
 PAIRS = [
@@ -54,3 +54,12 @@ def test_embedded_aggregated_runs_fit_exactly_like_the_published_run_file(con, c
         if a.status == "ok":
             assert a.beta0 == pytest.approx(b.beta0, rel=1e-9, abs=1e-12)
             assert a.beta1 == pytest.approx(b.beta1, rel=1e-9, abs=1e-12)
+
+
+def test_embedded_cross_domain_horizons_equal_the_published_table(con, config):
+    ingest(con, config, [str(DATA / "metr" / "metr_cross_domain_2025-07.csv"),
+                         str(SHARED / "metr-cross-domain" / "all_data.csv")])
+    columns = "benchmark, source_model, model_id, horizon_minutes, slope, slope_method, score, release_date"
+    a, b = (con.execute(f"SELECT {columns} FROM benchmark_horizons WHERE snapshot_id = ? ORDER BY ALL", [i]).fetchall()
+            for i in (1, 2))
+    assert a == b and len(a) > 400

@@ -7,6 +7,7 @@ carries its source URL and citation.
   model's p50 or p80 with interval) or ``doubling_time`` (the publisher's own claim).
 - runs: run-level results aggregated per agent and task (runs and successes). Binary outcomes
   make this lossless for fitting: expanding it back gives the same weights and the same fit.
+- benchmark_horizons: horizons per benchmark and model (METR's cross-domain table), minutes.
 """
 
 from __future__ import annotations
@@ -17,13 +18,17 @@ import io
 from horizon.errors import InputError
 from horizon.formats.base import Parsed, a_date, fraction, number, text_field
 
-KINDS = ["horizon_headline_csv", "horizon_runs_csv"]
+KINDS = ["horizon_headline_csv", "horizon_runs_csv", "horizon_benchmark_horizons_csv"]
 MAGIC = "# horizon embedded "
 
 HEADLINE_COLUMNS = [
     "record", "suite", "published_version", "model", "release_date", "level", "estimate",
     "ci_low", "ci_high", "is_sota", "is_sota_level", "average_score", "window", "source_url",
     "citation",
+]
+BENCHMARK_COLUMNS = [
+    "benchmark", "model", "horizon_minutes", "slope", "slope_method", "score", "release_date",
+    "source_url", "citation",
 ]
 RUNS_COLUMNS = [
     "agent", "task_id", "task_family", "human_minutes", "runs", "successes", "source_url",
@@ -42,7 +47,12 @@ def _kind_of(text: str, source: str) -> str:
         return "horizon_headline_csv"
     if words[:1] == ["runs"]:
         return "horizon_runs_csv"
-    raise InputError(source, "line 1", f"expected '{MAGIC}headline v1' or '{MAGIC}runs v1', got {first!r}")
+    if words[:1] == ["benchmark_horizons"]:
+        return "horizon_benchmark_horizons_csv"
+    raise InputError(
+        source, "line 1",
+        f"expected '{MAGIC}headline v1', '{MAGIC}runs v1' or '{MAGIC}benchmark_horizons v1', got {first!r}",
+    )
 
 
 def _rows(text: str, source: str, columns: list[str]):
@@ -72,6 +82,8 @@ def parse(text: str, source: str, kind: str | None = None) -> Parsed:
     kind = kind or _kind_of(text, source)
     if kind == "horizon_runs_csv":
         return _parse_runs(text, source)
+    if kind == "horizon_benchmark_horizons_csv":
+        return _parse_benchmark_horizons(text, source)
     horizons, claims, release_dates = [], [], {}
     # The magic line names the publisher's label for the whole file: per-row suites differ
     # where a version carries rows over from an older suite.
@@ -163,3 +175,38 @@ def _parse_runs(text: str, source: str) -> Parsed:
         publisher_label="METR runs",
         citation="horizon embedded aggregate of METR's run-level results; see source_url per row",
     )
+
+
+def _parse_benchmark_horizons(text: str, source: str) -> Parsed:
+    horizons, release_dates = [], {}
+    for lineno, row in _rows(text, source, BENCHMARK_COLUMNS):
+        at = f"line {lineno}"
+        text_field(row["source_url"], source, f"{at}, column 'source_url'")
+        text_field(row["citation"], source, f"{at}, column 'citation'")
+        model = text_field(row["model"], source, f"{at}, column 'model'")
+        released = None if row["release_date"] == "" else a_date(row["release_date"], source, f"{at}, column 'release_date'")
+        if released is not None:
+            release_dates[model] = released
+        horizons.append(dict(
+            benchmark=text_field(row["benchmark"], source, f"{at}, column 'benchmark'"),
+            source_model=model,
+            horizon_minutes=number(row["horizon_minutes"], source, f"{at}, column 'horizon_minutes'",
+                                   positive=True, unit=" of minutes"),
+            ci_low=None,
+            ci_high=None,
+            slope=None if row["slope"] == "" else number(row["slope"], source, f"{at}, column 'slope'"),
+            slope_method=_opt(row["slope_method"]),
+            score=None if row["score"] == "" else fraction(row["score"], source, f"{at}, column 'score'"),
+            release_date=released,
+            row_number=lineno,
+        ))
+    if not horizons:
+        raise InputError(source, None, "expected at least one benchmark horizon row")
+    return Parsed(
+        kind="horizon_benchmark_horizons_csv",
+        tables={"benchmark_horizons": horizons},
+        publisher_label="METR cross-domain horizons",
+        citation="horizon embedded copy of METR's cross-domain horizons; see source_url per row",
+        release_dates=release_dates,
+    )
+

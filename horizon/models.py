@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from horizon.errors import ConfigError
+from horizon.tomlfile import read_toml
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,7 @@ class Registry:
 
 def load_registry(path: Path) -> Registry:
     """Read models.toml, refusing a spelling claimed by two entries."""
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: not found; expected the model registry (models.toml)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+    doc = read_toml(path, "the model registry (models.toml)")
     entries = doc.get("models")
     if not isinstance(entries, dict):
         raise ConfigError(f"{path}: expected [models.<id>] tables")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from horizon.errors import ConfigError
+from horizon.tomlfile import read_toml
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,7 @@ class Sources:
 
 def load_sources(data_dir: Path) -> Sources:
     path = data_dir / "sources.toml"
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: not found; expected the list of sources") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+    doc = read_toml(path, "the list of sources")
     published = []
     for i, entry in enumerate(doc.get("published", [])):
         if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):

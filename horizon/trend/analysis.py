@@ -24,6 +24,7 @@ from horizon.trend.forms import (
     FormDraws,
     FormFit,
     break_test,
+    doubling_days_at,
     fit_form,
     refit_rows,
     wild_rows,
@@ -45,7 +46,7 @@ class TrendSpec:
     forms: tuple[str, ...] = FORMS
     interval_method: str | None = None   # None: run_bootstrap with runs, else the headline default
     n_boot: int = 10_000                 # exponential (closed form, all at once)
-    n_boot_forms: int = 1_000            # the other forms (refitted one replicate at a time)
+    n_boot_forms: int = 1_000            # the other forms (batched refits, see forms.refit_rows)
     n_break_boot: int = 999
     seed: int = 0
     backtest_min_train: int = MIN_TRAIN
@@ -243,7 +244,7 @@ def _other_form(form, x, y, x_last, spec, rep_matrix, summary, bt) -> FormResult
         method = "wild_bootstrap"
         text = intervals.HEADLINE_METHODS["wild_bootstrap"].replace("OLS residuals", f"{form} residuals")
     draws = refit_rows(fit, x, Y)
-    dd = np.array([FormFit(form, tuple(p), x_last, fit.n, 0.0).doubling_days_at(x_last) for p in draws.params])
+    dd = doubling_days_at(form, draws.params, 0.0)   # u = 0 is the last point
     if dd.size:
         # Percentiles of the rate (1/doubling) keep "no growth" replicates (infinite doubling) in order.
         rate = np.where(np.isfinite(dd) & (dd > 0), LN2 / np.where(dd > 0, dd, 1.0), 0.0)

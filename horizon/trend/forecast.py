@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 
-from horizon.trend.forms import FormDraws, FormFit, u_reaching
+from horizon.trend.forms import FormDraws, FormFit, u_reaching_rows
 from horizon.trend.points import date_from_day, day_number
 from horizon.trend.thresholds import Threshold
 
@@ -45,7 +45,7 @@ class Forecast:
 
 def reach_days(draws: FormDraws, y_target: float) -> np.ndarray:
     """Day number at which each replicate curve reaches ``y_target`` (inf when never)."""
-    return np.array([draws.x_ref + u_reaching(draws.form, p, y_target) for p in draws.params], dtype=float)
+    return draws.x_ref + u_reaching_rows(draws.form, draws.params.reshape(-1, draws.params.shape[-1]), y_target)
 
 
 def _percentile_dates(days: np.ndarray, qs) -> list[date | None]:

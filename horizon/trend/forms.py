@@ -113,43 +113,66 @@ def curve(form: str, p, u: np.ndarray) -> np.ndarray:
 
 
 def slope_at(form: str, p, u: float) -> float:
-    if form == "exponential":
-        return float(p[1])
-    if form == "piecewise":
-        return float(p[2] if u >= p[3] else p[1])
-    if form == "superexponential":
-        a, d, g = p
-        left = d - g * u
-        return LN2 / left if left > 0 else math.inf
-    a, b, top = p
-    z = top - a - b * u
-    return float(b / (1 + math.exp(-z))) if z > -700 else 0.0
+    return float(slopes_at(form, np.asarray(p, dtype=float)[None, :], u)[0])
 
 
 def u_reaching(form: str, p, y: float) -> float:
+    return float(u_reaching_rows(form, np.asarray(p, dtype=float)[None, :], y)[0])
+
+
+def _columns(P) -> list[np.ndarray]:
+    P = np.asarray(P, dtype=float)
+    return [P[:, i] for i in range(P.shape[1])]
+
+
+def slopes_at(form: str, P, u: float) -> np.ndarray:
+    """Slope of ln horizon at ``u`` for every row of parameters P (bootstrap draws at once)."""
+    cols = _columns(P)
     if form == "exponential":
-        return (y - p[0]) / p[1] if p[1] > 0 else math.inf
+        return cols[1].copy()
     if form == "piecewise":
-        a, b1, b2, c = p
-        y_c = a + b1 * c
-        if y <= y_c:
-            return (y - a) / b1 if b1 > 0 else (c if y == y_c else -math.inf)
-        return c + (y - y_c) / b2 if b2 > 0 else math.inf
-    if form == "superexponential":
-        a, d, g = (float(v) for v in p)
-        if abs(g) < 1e-12:
-            return (y - a) * d / LN2
-        # Solve 1 - g u / d = exp(-g (y - a) / ln 2): finite for g > 0 (before the singularity).
-        try:
-            return -d * math.expm1(-g * (y - a) / LN2) / g
-        except OverflowError:
-            # Only for g < 0 (each doubling slower than the last): the target is reached so far
-            # out that it cannot be represented, i.e. not within any meaningful date.
-            return math.inf
-    a, b, top = p
-    if y >= top or b <= 0:
-        return math.inf
-    return (top - a - math.log(math.expm1(top - y))) / b
+        return np.where(u >= cols[3], cols[2], cols[1])
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        if form == "superexponential":
+            _, d, g = cols
+            left = d - g * u
+            return np.where(left > 0, LN2 / left, np.inf)
+        a, b, top = cols
+        z = top - a - b * u
+        return np.where(z > -700, b / (1 + np.exp(-z)), 0.0)
+
+
+def doubling_days_at(form: str, P, u: float) -> np.ndarray:
+    """Instantaneous doubling time at ``u`` for every row of P (inf where not growing)."""
+    rate = slopes_at(form, P, u)
+    with np.errstate(divide="ignore", over="ignore"):
+        return np.where(rate > 0, LN2 / np.where(rate > 0, rate, 1.0), np.inf)
+
+
+def u_reaching_rows(form: str, P, y: float) -> np.ndarray:
+    """u at which each row's curve first reaches ln-horizon ``y`` (inf if never)."""
+    cols = _columns(P)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        if form == "exponential":
+            a, b = cols
+            return np.where(b > 0, (y - a) / b, np.inf)
+        if form == "piecewise":
+            a, b1, b2, c = cols
+            y_c = a + b1 * c
+            before = np.where(b1 > 0, (y - a) / b1, np.where(y == y_c, c, -np.inf))
+            after = np.where(b2 > 0, c + (y - y_c) / b2, np.inf)
+            return np.where(y <= y_c, before, after)
+        if form == "superexponential":
+            a, d, g = cols
+            # Solve 1 - g u / d = exp(-g (y - a) / ln 2): finite for g > 0 (before the
+            # singularity). When exp overflows (g < 0: each doubling slower than the last) the
+            # target is reached so far out that it is not within any meaningful date.
+            e = np.expm1(-g * (y - a) / LN2)
+            solved = np.where(np.isfinite(e), -d * e / np.where(g == 0, 1.0, g), np.inf)
+            return np.where(np.abs(g) < 1e-12, (y - a) * d / LN2, solved)
+        a, b, top = cols
+        reach = (top - a - np.log(np.expm1(top - y))) / b
+        return np.where((y >= top) | (b <= 0), np.inf, reach)
 
 
 # --- fitting ---------------------------------------------------------------------------------
@@ -403,7 +426,7 @@ def _to_theta(form: str, P: np.ndarray) -> np.ndarray:
     return T
 
 
-def _from_theta(form: str, T: np.ndarray, lo_top: float, hi_top: float) -> np.ndarray:
+def _from_theta(form: str, T: np.ndarray, lo_top: np.ndarray, hi_top: np.ndarray) -> np.ndarray:
     P = T.copy()
     P[:, 1] = np.exp(np.clip(T[:, 1], -700, 700))
     if form == "saturating":
@@ -411,11 +434,59 @@ def _from_theta(form: str, T: np.ndarray, lo_top: float, hi_top: float) -> np.nd
     return P
 
 
-def _batch_sse(form, P, u, Y, W):
-    cols = [P[:, i : i + 1] for i in range(P.shape[1])]
-    with np.errstate(all="ignore"):
-        R = np.where(W > 0, curve(form, cols, u[None, :]) - np.nan_to_num(Y), 0.0)
-        sse = np.sum(R**2, axis=1)
+def _rows_curve(form: str, P: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Curve of every row of parameters P at u (inf outside the superexponential's domain)."""
+    if form == "superexponential":
+        # Trial steps can be wild (D near 0): overflow there just means an infinite SSE.
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            ud = u[None, :] / P[:, 1:2]
+            z = P[:, 2:3] * ud
+            inside = z < 1
+            return np.where(inside, P[:, 0:1] + LN2 * ud * _log_ratio(np.where(inside, z, 0.0)), np.inf)
+    s = P[:, 2:3] - P[:, 0:1] - P[:, 1:2] * u[None, :]
+    return P[:, 2:3] - np.logaddexp(0.0, s)
+
+
+def _rows_jacobian(form: str, P: np.ndarray, u: np.ndarray, hi_top: np.ndarray) -> np.ndarray:
+    """d curve / d theta for every row (theta has ln D or ln b in place of D or b).
+
+    Analytic: one curve evaluation per iteration instead of one per parameter.
+    """
+    J = np.empty((P.shape[0], u.size, 3))
+    if form == "superexponential":
+        # y = a + (ln2 / g) w with w = -ln(1 - z) = ln D - ln q, z = g u / D, q = D - g u > 0:
+        # dy/dlnD = -ln2 u / q and dy/dg = (ln2 / g)(u / q - w / g), written with q and ln q so
+        # that they stay finite when D is tiny; near z = 0, dy/dg = ln2 (u/D)^2 (1/2 + 2z/3 +
+        # 3z^2/4 + ...) avoids the cancellation.
+        d, g = P[:, 1:2], P[:, 2:3]
+        uu = u[None, :]
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            q = d - g * uu
+            ud = uu / d
+            z = g * ud
+            small = np.abs(z) < 1e-4
+            gs = np.where(small, 1.0, g)
+            w = np.log(d) - np.log(q)
+            J[:, :, 0] = 1.0
+            J[:, :, 1] = -LN2 * uu / q
+            J[:, :, 2] = np.where(
+                small, LN2 * ud * ud * (0.5 + z * (2.0 / 3.0 + 0.75 * z)), LN2 / gs * (uu / q - w / gs)
+            )
+        return J
+    s = P[:, 2:3] - P[:, 0:1] - P[:, 1:2] * u[None, :]
+    sig = 0.5 * (1.0 + np.tanh(0.5 * s))     # logistic(s), without overflow
+    J[:, :, 0] = sig
+    J[:, :, 1] = P[:, 1:2] * u[None, :] * sig
+    # A ceiling held at its upper bound cannot move up: no slope in that direction.
+    J[:, :, 2] = np.where((P[:, 2] < hi_top)[:, None], 1.0 - sig, 0.0)
+    return J
+
+
+def _rows_residuals(form, P, u, Y0, W):
+    """Residuals (0 at missing points) and SSE of every row; inf SSE outside the domain."""
+    with np.errstate(invalid="ignore"):
+        R = np.where(W, _rows_curve(form, P, u) - Y0, 0.0)
+        sse = np.einsum("ij,ij->i", R, R)
     sse[~np.isfinite(sse)] = np.inf
     return R, sse
 
@@ -429,8 +500,9 @@ def _batch_refit(fit: FormFit, x: np.ndarray, Y: np.ndarray, iters: int = 200):
     because from a far ceiling the curve is flat in U and a local search cannot find a bend.
     """
     u = x - fit.x_ref
-    W = np.isfinite(Y).astype(float)
-    ymax = np.max(np.where(W > 0, Y, -np.inf), axis=1)
+    W = np.isfinite(Y)
+    Y0 = np.where(W, Y, 0.0)
+    ymax = np.max(np.where(W, Y, -np.inf), axis=1)
     base = np.tile(np.asarray(fit.params, dtype=float), (Y.shape[0], 1))
     starts = [base]
     if fit.form == "saturating":
@@ -442,54 +514,74 @@ def _batch_refit(fit: FormFit, x: np.ndarray, Y: np.ndarray, iters: int = 200):
         s = base.copy()
         s[:, 2] = 0.0
         starts.append(s)
-    best_p, best_sse = None, None
-    for start in starts:
-        P, sse = _lm(fit.form, start, u, Y, W, ymax, iters)
-        if best_p is None:
-            best_p, best_sse = P, sse
-        else:
-            take = sse < best_sse
-            best_p = np.where(take[:, None], P, best_p)
-            best_sse = np.where(take, sse, best_sse)
+    # All starts in one batch (rows are independent): the slow tail of each start is then
+    # iterated together instead of one start after another.
+    n_starts, n_rows = len(starts), Y.shape[0]
+    P, sse = _lm(
+        fit.form, np.concatenate(starts), u, np.tile(Y0, (n_starts, 1)), np.tile(W, (n_starts, 1)),
+        np.tile(ymax, n_starts), iters,
+    )
+    P = P.reshape(n_starts, n_rows, -1)
+    sse = sse.reshape(n_starts, n_rows)
+    pick = np.argmin(sse, axis=0)     # the earliest start wins a tie
+    rows = np.arange(n_rows)
+    best_p, best_sse = P[pick, rows], sse[pick, rows]
     ok = np.isfinite(best_sse) & (W.sum(1) > N_PARAMS[fit.form])
     return best_p, ok
 
 
-def _lm(form, start, u, Y, W, ymax, iters):
+def _lm(form, start, u, Y0, W, ymax, iters):
+    """Batched Levenberg-Marquardt in theta coordinates; each replicate stops on its own.
+
+    A replicate is done once a step improves its SSE by less than 1e-10 (relative), or its
+    damping has grown past 1e8 without an improvement; only unfinished replicates are
+    iterated, so a few slow ones do not keep a thousand finished ones busy.
+    """
     lo_top = ymax - 5.0
     hi_top = ymax + SATURATING_MAX_HEADROOM
     B, k = start.shape
     P = _from_theta(form, _to_theta(form, start), lo_top, hi_top)
     T = _to_theta(form, P)
-    R, sse = _batch_sse(form, P, u, Y, W)
+    R, sse = _rows_residuals(form, P, u, Y0, W)
     lam = np.full(B, 1e-3)
-    eps = 1e-6
+    eye = np.eye(k)
+    active = np.arange(B)
+    P_a, R_a = P, R
+    every_point = bool(W.all())
     for _ in range(iters):
-        J = np.empty((B, u.size, k))
-        for i in range(k):
-            Tp = T.copy()
-            h = eps * np.maximum(1.0, np.abs(T[:, i]))
-            Tp[:, i] += h
-            Rp, _ = _batch_sse(form, _from_theta(form, Tp, lo_top, hi_top), u, Y, W)
-            J[:, :, i] = (Rp - R) / h[:, None]
-        J = np.nan_to_num(J)
-        A = np.einsum("bni,bnj->bij", J, J)
-        g = np.einsum("bni,bn->bi", J, R)
-        diag = np.einsum("bii->bi", A)
-        A_damped = A + (lam[:, None] * np.maximum(diag, 1e-12))[:, :, None] * np.eye(k)[None]
-        A_damped += 1e-12 * np.eye(k)[None]
-        step = -np.linalg.solve(A_damped, g[:, :, None])[:, :, 0]
-        P_new = _from_theta(form, T + step, lo_top, hi_top)
-        T_new = _to_theta(form, P_new)
-        R_new, sse_new = _batch_sse(form, P_new, u, Y, W)
-        better = sse_new < sse
-        gain = np.where(better, (sse - sse_new) / np.maximum(sse, 1e-300), 0.0)
-        T = np.where(better[:, None], T_new, T)
-        R = np.where(better[:, None], R_new, R)
-        sse = np.where(better, sse_new, sse)
-        lam = np.where(better, lam / 3, lam * 4)
-        if np.all((better & (gain < 1e-10)) | (~better & (lam > 1e8))):
+        W_a = W[active]
+        lo_a, hi_a = lo_top[active], hi_top[active]
+        J = _rows_jacobian(form, P_a, u, hi_a)
+        if not every_point:
+            J[~W_a] = 0.0
+        J = np.nan_to_num(J, copy=False)
+        Jt = J.transpose(0, 2, 1)
+        lam_a = lam[active]
+        # A non-finite step leaves a replicate where it is (its SSE cannot improve).
+        with np.errstate(invalid="ignore", over="ignore"):
+            A = Jt @ J
+            g = Jt @ R_a[:, :, None]
+            diag = np.einsum("bii->bi", A)
+            A += (lam_a[:, None] * np.maximum(diag, 1e-12))[:, :, None] * eye + 1e-12 * eye
+            step = -np.linalg.solve(A, g)[:, :, 0]
+        P_new = _from_theta(form, T[active] + step, lo_a, hi_a)
+        R_new, sse_new = _rows_residuals(form, P_new, u, Y0[active], W_a)
+        sse_old = sse[active]
+        better = sse_new < sse_old
+        gain = np.where(better, (sse_old - sse_new) / np.maximum(sse_old, 1e-300), 0.0)
+        moved = active[better]
+        T[moved] = _to_theta(form, P_new[better])
+        R[moved] = R_new[better]
+        sse[moved] = sse_new[better]
+        lam_a = np.where(better, lam_a / 3, lam_a * 4)
+        lam[active] = lam_a
+        done = (better & (gain < 1e-10)) | (~better & (lam_a > 1e8))
+        if done.all():
             break
+        active = active[~done]
+        # The next Jacobian is taken where each replicate now stands.
+        P_a = _from_theta(form, T[active], lo_top[active], hi_top[active])
+        R_a = R[active]
     return _from_theta(form, T, lo_top, hi_top), sse
 
 

@@ -137,16 +137,27 @@ def _num(v):
     return v if math.isfinite(v) else None
 
 
+def _insert_rows(con, table: str, rows: list[list], chunk: int = 500) -> None:
+    """Insert rows with one multi-row VALUES statement per chunk: DuckDB's executemany runs
+    one statement per row, several times slower for the hundreds of backtest rows."""
+    if not rows:
+        return
+    one = "(" + ", ".join(["?"] * len(rows[0])) + ")"
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        con.execute(f"INSERT INTO {table} VALUES " + ", ".join([one] * len(part)), [v for r in part for v in r])
+
+
 def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> None:
     spec = result.spec
     used = result.used
     models = json.dumps([p.model_id for p in used])
     first = min(p.release_date for p in used)
     last = max(p.release_date for p in used)
+    form_rows = []
     for f in result.forms:
         bt = f.backtest
-        con.execute(
-            "INSERT INTO trend_fits VALUES (" + ", ".join(["?"] * 39) + ")",
+        form_rows.append(
             [
                 fit_id, f.form, spec.level, source.kind, source.snapshot_id, source.source_fit_id,
                 spec.window_from, spec.window_to, spec.ceiling_minutes, FRONTIER_RULE, first, last,
@@ -162,10 +173,12 @@ def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> No
                 None if bt is None else _num(bt.rmse_log), None if bt is None else _num(bt.mean_log_error),
                 None if bt is None else bt.n_infinite,
                 None if bt is None else _num(bt.coverage80), None if bt is None else _num(bt.coverage95),
-            ],
+            ]
         )
-    con.executemany(
-        "INSERT INTO trend_points VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    _insert_rows(con, "trend_fits", form_rows)
+    _insert_rows(
+        con,
+        "trend_points",
         [
             [fit_id, spec.level, r.point.source_model, r.point.model_id, r.point.release_date,
              _num(r.point.estimate), _num(r.point.ci_low), _num(r.point.ci_high), r.point.suite,
@@ -173,20 +186,21 @@ def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> No
             for r in result.selection.rows
         ],
     )
-    if result.predictions:
-        con.executemany(
-            "INSERT INTO trend_backtests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                [fit_id, p.form, p.cutoff, p.n_train, p.model_id, p.release_date, p.observed,
-                 _num(p.predicted), _num(p.lo80), _num(p.hi80), _num(p.lo95), _num(p.hi95)]
-                for p in result.predictions
-            ],
-        )
+    _insert_rows(
+        con,
+        "trend_backtests",
+        [
+            [fit_id, p.form, p.cutoff, p.n_train, p.model_id, p.release_date, p.observed,
+             _num(p.predicted), _num(p.lo80), _num(p.hi80), _num(p.lo95), _num(p.hi95)]
+            for p in result.predictions
+        ],
+    )
 
 
 def save_forecasts(con, fit_id: int, trend_fit_ids: dict[int, int], forecasts: list[Forecast]) -> None:
-    con.executemany(
-        "INSERT INTO forecasts VALUES (" + ", ".join(["?"] * 20) + ")",
+    _insert_rows(
+        con,
+        "forecasts",
         [
             [fit_id, trend_fit_ids[f.level], f.threshold, f.label, f.form, f.hours, f.level, f.as_of,
              f.date_point, f.date_median, f.lo80, f.hi80, f.lo95, f.hi95, f.beyond_ceiling,

@@ -124,14 +124,10 @@ def trend_stage(con, config: Config, changed: bool) -> dict[str, Any]:
     if changed or latest_fit(con, "forecast") is None:
         run = run_default_trends(con, config)
         status, forecast_id = "fitted", run.published.fit_id
-        trend_id = next(t.fit_id for t in run.published.trends if t.result.spec.level == 50)
     else:
         status, forecast_id = "unchanged", latest_fit(con, "forecast")
-        trend_id = con.execute(
-            "SELECT max(fit_id) FROM trend_fits WHERE level = 50 AND source_kind = 'published'"
-        ).fetchone()[0]
-    # The headline citation is the published-data trend, not the (older) run-level one.
-    cited = stored_for_citation(con, fit_id=trend_id, level=50)
+    # The headline citation: the newest trend on published figures (see latest_trend_fit_id).
+    cited = stored_for_citation(con, level=50)
     return {"status": status, "forecast_fit_id": forecast_id, "trend_fit_id": cited.fit_id,
             "citation": sentence(cited)}
 

@@ -47,7 +47,7 @@ def _sources_text(t: StoredTrend, full_hash: bool) -> str:
     out = []
     for s in t.snapshots:
         digest = s["sha256"] if full_hash else s["sha256"][:12]
-        label = s["publisher_label"] or s["origin"]
+        label = s.get("published_version") or s["publisher_label"] or s["origin"]
         out.append(f"{label} as retrieved on {s['retrieved_at'].date().isoformat()}, sha256 {digest}")
     if t.source_kind == "runs":
         out.insert(0, f"run-level fit {t.source_fit_id}")

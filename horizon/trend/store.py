@@ -244,13 +244,13 @@ class StoredTrend:
 
 
 def latest_trend_fit_id(con, level: int | None = None) -> int | None:
-    sql = "SELECT max(fit_id) FROM trend_fits WHERE form = 'exponential'"
-    args: list = []
-    if level is not None:
-        sql += " AND level = ?"
-        args.append(level)
-    row = con.execute(sql, args).fetchone()
-    return None if row is None or row[0] is None else int(row[0])
+    """The newest exponential trend fit at ``level``, preferring one fitted on published
+    headline figures (the number people quote) over one fitted on a run-level fit."""
+    sql = ("SELECT fit_id FROM trend_fits WHERE form = 'exponential'"
+           + (" AND level = ?" if level is not None else "")
+           + " ORDER BY source_kind = 'published' DESC, fit_id DESC LIMIT 1")
+    row = con.execute(sql, [level] if level is not None else []).fetchone()
+    return None if row is None else int(row[0])
 
 
 def load_stored_trend(con, fit_id: int) -> StoredTrend:
@@ -266,9 +266,13 @@ def load_stored_trend(con, fit_id: int) -> StoredTrend:
         raise NotFoundError(f"fit {fit_id}: no stored trend fit with that id (run `horizon trend`)")
     snap_ids = sorted(int(s) for s in json.loads(row[23]))
     snaps = tuple(
-        {"snapshot_id": s[0], "origin": s[1], "sha256": s[2], "retrieved_at": s[3], "publisher_label": s[4]}
+        {"snapshot_id": s[0], "origin": s[1], "sha256": s[2], "retrieved_at": s[3], "publisher_label": s[4],
+         "published_version": s[5]}
         for s in con.execute(
-            "SELECT snapshot_id, origin, sha256, retrieved_at, publisher_label FROM snapshots"
+            # published_version: the version a row of our embedded copy says it comes from.
+            "SELECT snapshot_id, origin, sha256, retrieved_at, publisher_label,"
+            " (SELECT max(p.published_version) FROM published_horizons p WHERE p.snapshot_id = s.snapshot_id)"
+            " FROM snapshots s"
             " WHERE snapshot_id IN (SELECT unnest(?::INTEGER[])) ORDER BY snapshot_id",
             [snap_ids],
         ).fetchall()

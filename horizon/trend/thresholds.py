@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from horizon.errors import ConfigError
+from horizon.tomlfile import read_toml
 
 HOURS_PER_WORK_MONTH = 167.0
 HOURS_PER_WORK_YEAR = 2000.0
@@ -30,12 +30,7 @@ class Threshold:
 def load_thresholds(path: str | Path) -> tuple[Threshold, ...]:
     """Read and validate the thresholds file; order follows the file."""
     path = Path(path)
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found (expected the thresholds table)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    doc = read_toml(path, "the thresholds table")
     out = []
     for name, entry in doc.items():
         if not isinstance(entry, dict):

@@ -22,6 +22,8 @@ class Config:
     data_dir: Path
     queries_dir: Path
     reports_dir: Path
+    # Rebuildable artefacts kept between runs (the Vega bundle, chart specs): never data.
+    cache_dir: Path = Path.home() / ".cache" / "horizon"
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout_s: float = DEFAULT_TIMEOUT_S
     # "Now" for stamping snapshots and fits. Fixed via SOURCE_DATE_EPOCH for reproducible output.
@@ -40,7 +42,8 @@ def load_config(db: str | os.PathLike | None = None, env=None, **overrides) -> C
     """Build the Config from arguments, then the environment, then defaults.
 
     ``HORIZON_DB`` names the database (default ./horizon.duckdb); ``HORIZON_REPORTS`` the
-    reports directory (default ./reports, the site goes in its site/); ``HORIZON_DATA`` the
+    reports directory (default ./reports, the site goes in its site/); ``HORIZON_CACHE`` where
+    rebuildable artefacts are kept (default $XDG_CACHE_HOME/horizon); ``HORIZON_DATA`` the
     data directory (default: the project's ``data/``); ``HORIZON_OFFLINE=1`` skips the
     network; ``SOURCE_DATE_EPOCH`` fixes the clock.
     """
@@ -52,6 +55,7 @@ def load_config(db: str | os.PathLike | None = None, env=None, **overrides) -> C
         data_dir=data_dir,
         queries_dir=Path(env.get("HORIZON_QUERIES") or PROJECT_DIR / "queries"),
         reports_dir=Path(env.get("HORIZON_REPORTS") or "reports"),
+        cache_dir=Path(env.get("HORIZON_CACHE") or Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "horizon"),
         now=_now_from_env(env),
         offline=env.get("HORIZON_OFFLINE", "") not in ("", "0"),
     )

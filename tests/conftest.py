@@ -16,9 +16,18 @@ VINTAGES = sorted((METR / "vintages").glob("benchmark_results_1_1.*.yaml"))
 FIXED_NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Tests never read or write the user's cache (~/.cache/horizon)."""
+    import os
+
+    os.environ["HORIZON_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+
+
 @pytest.fixture
 def config(tmp_path):
-    return load_config(db=tmp_path / "h.duckdb", env={}, now=FIXED_NOW)
+    return load_config(db=tmp_path / "h.duckdb", env={}, now=FIXED_NOW, cache_dir=tmp_path / "cache")
 
 
 @pytest.fixture

@@ -27,9 +27,15 @@ def store(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def site(store, tmp_path_factory):
+def cache(tmp_path_factory):
+    """A private bundle and chart-spec cache, empty at first, so tests neither use nor fill the user's."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def site(store, cache, tmp_path_factory):
     con, config = store
-    return build_site(con, config, tmp_path_factory.mktemp("out") / "site")
+    return build_site(con, config, tmp_path_factory.mktemp("out") / "site", cache_dir=cache)
 
 
 def html_files(result):
@@ -37,9 +43,11 @@ def html_files(result):
 
 
 @pytest.mark.slow
-def test_same_store_gives_byte_identical_site_png_included(store, site, tmp_path):
+def test_same_store_gives_byte_identical_site_png_included(store, site, cache, tmp_path):
     con, config = store
-    again = build_site(con, config, tmp_path / "again")
+    # Built with a filled cache (bundle and chart specs), in a child as the CLI does: same bytes.
+    assert list((cache / "charts").glob("*.json"))
+    again = build_site(con, config, tmp_path / "again", cache_dir=cache, bundle_in_child=True)
     assert again.files == site.files
     differing = [f for f in site.files if (site.out_dir / f).read_bytes() != (again.out_dir / f).read_bytes()]
     assert differing == []
@@ -102,15 +110,15 @@ def test_every_chart_is_exported_as_svg_and_png_and_linked(site):
         assert f'href="charts/{chart_id}.svg"' in pages and f'href="charts/{chart_id}.png"' in pages
 
 
-def test_rebuilding_reuses_exports_and_removes_those_of_charts_that_are_gone(store, tmp_path):
+def test_rebuilding_reuses_exports_and_removes_those_of_charts_that_are_gone(store, cache, tmp_path):
     con, config = store
     out = tmp_path / "site"
-    build_site(con, config, out, export=True)
+    build_site(con, config, out, export=True, cache_dir=cache)
     stale = out / "charts" / "no-longer-a-chart.png"
     stale.write_bytes(b"x")
     svg = out / "charts" / "overview-p50.svg"
     before = svg.stat().st_mtime_ns
-    build_site(con, config, out, export=True)
+    build_site(con, config, out, export=True, cache_dir=cache)
     assert not stale.exists()
     assert svg.stat().st_mtime_ns == before
 

@@ -6,9 +6,12 @@ offline from Python packages alone and opens from file:// with no network.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from horizon.errors import HorizonError
@@ -42,26 +45,70 @@ def bundle_is_current(path: Path) -> bool:
         return f.readline() == bundle_header()
 
 
-def write_bundle(path: Path) -> None:
+def cached_bundle(cache_dir: Path) -> Path:
+    """The cache file for this vl-convert release: bundling takes ~2 s, copying ~1 ms."""
+    from importlib.metadata import version
+
+    key = hashlib.sha256((bundle_header() + version("vl-convert-python")).encode("utf-8")).hexdigest()[:16]
+    return cache_dir / f"vega-bundle-{key}.js"
+
+
+def _copy_atomic(src: Path, dst: Path) -> None:
+    """Readers never see half a file: copy beside the target, then rename over it."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=dst.name + ".", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _from_cache(path: Path, cache_dir: Path | None) -> bool:
+    if cache_dir is None:
+        return False
+    cached = cached_bundle(cache_dir)
+    try:
+        if not bundle_is_current(cached):
+            return False
+    except (OSError, UnicodeDecodeError):
+        return False  # unreadable cache: build the bundle as if there were none
+    _copy_atomic(cached, path)
+    return True
+
+
+def _to_cache(path: Path, cache_dir: Path | None) -> None:
+    if cache_dir is None:
+        return
+    try:
+        _copy_atomic(path, cached_bundle(cache_dir))
+    except OSError:
+        pass  # a cache that cannot be written only makes the next build slower
+
+
+def write_bundle(path: Path, cache_dir: Path | None = None) -> None:
     """Write the bundle in this process (vl-convert caches it: only the first call is slow)."""
     import vl_convert as vlc
 
-    if bundle_is_current(path):
+    if bundle_is_current(path) or _from_cache(path, cache_dir):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(bundle_header() + vlc.javascript_bundle(), encoding="utf-8", newline="\n")
     os.replace(tmp, path)
+    _to_cache(path, cache_dir)
 
 
-def start_bundle(path: Path) -> subprocess.Popen | None:
-    """Start writing the bundle in a child process; None when an identical one is already there.
+def start_bundle(path: Path, cache_dir: Path | None = None) -> subprocess.Popen | None:
+    """Start writing the bundle in a child process; None when it is already there or cached.
 
     vl-convert takes about two seconds to bundle and holds the GIL meanwhile, so for a
     one-off build (the CLI) a separate process lets the pages and chart exports be built at
     the same time on another core.
     """
-    if bundle_is_current(path):
+    if bundle_is_current(path) or _from_cache(path, cache_dir):
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -71,7 +118,7 @@ def start_bundle(path: Path) -> subprocess.Popen | None:
     )
 
 
-def finish_bundle(job: subprocess.Popen | None, path: Path) -> None:
+def finish_bundle(job: subprocess.Popen | None, path: Path, cache_dir: Path | None = None) -> None:
     if job is None:
         return
     _, err = job.communicate()
@@ -81,6 +128,17 @@ def finish_bundle(job: subprocess.Popen | None, path: Path) -> None:
         last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
         raise HorizonError(f"{path}: could not build the Vega bundle with vl-convert: {last}")
     os.replace(tmp, path)
+    _to_cache(path, cache_dir)
+
+
+def cancel_bundle(job: subprocess.Popen | None, path: Path) -> None:
+    """Stop a bundle child after a failed build, leaving no process or half-written file behind."""
+    if job is None:
+        return
+    if job.poll() is None:
+        job.kill()
+    job.communicate()
+    path.with_name(path.name + ".tmp").unlink(missing_ok=True)
 
 
 STYLE_TEXT = """\

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
 from horizon.config import Config
 from horizon.report import data
+from horizon.report.chartcache import ChartSpecs
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Context:
     snapshots: tuple[data.Snapshot, ...]
     thresholds: tuple[ThresholdLine, ...]
     ceiling_minutes: float = data.METR_CEILING_MINUTES
+    charts: ChartSpecs = field(default_factory=ChartSpecs)  # the chart builders, maybe cached
 
     def snapshot(self, snapshot_id: int) -> data.Snapshot | None:
         for s in self.snapshots:
@@ -49,5 +52,7 @@ def load_thresholds(config: Config) -> tuple[ThresholdLine, ...]:
     return tuple(ThresholdLine(t.name, t.label, t.minutes, t.level, t.cite, t.source) for t in load(path))
 
 
-def build_context(con: duckdb.DuckDBPyConnection, config: Config) -> Context:
-    return Context(con=con, config=config, snapshots=tuple(data.snapshots(con)), thresholds=load_thresholds(config))
+def build_context(con: duckdb.DuckDBPyConnection, config: Config, chart_cache: Path | None = None) -> Context:
+    """``chart_cache``: a directory where chart specs are kept between builds (None: always build)."""
+    return Context(con=con, config=config, snapshots=tuple(data.snapshots(con)), thresholds=load_thresholds(config),
+                   charts=ChartSpecs(chart_cache))

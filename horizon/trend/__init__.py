@@ -7,8 +7,22 @@ to the store (the functions the CLI, `horizon update` and the report call); ``ci
 stored trend into a sentence. Nothing here imports plotting code.
 """
 
-from horizon.trend.analysis import TrendResult, TrendSpec, analyse
-from horizon.trend.api import DefaultTrends, ForecastRun, TrendRun, run_default_trends, run_forecast, run_trend
+# Imported on first use: the report only needs horizon.trend.thresholds, and importing the
+# statistics (numpy, scipy) up front would slow every report build.
+_EXPORTS = {
+    "TrendResult": "analysis", "TrendSpec": "analysis", "analyse": "analysis",
+    "DefaultTrends": "api", "ForecastRun": "api", "TrendRun": "api",
+    "run_default_trends": "api", "run_forecast": "api", "run_trend": "api",
+}
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(f"horizon.trend.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'horizon.trend' has no attribute {name!r}")
+
 
 __all__ = [
     "DefaultTrends",

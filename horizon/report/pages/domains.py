@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from horizon.report import charts, data
+from horizon.report import data
 from horizon.report.context import Context
 from horizon.report.markup import Html
 from horizon.report.pages.layout import Body, Chart, Page
@@ -36,7 +36,7 @@ def build(ctx: Context) -> Page:
         Chart(
             "domains-horizons",
             "Cross-domain horizons",
-            charts.domains_chart(records(rows, ctx.ceiling_minutes), title="Time horizon by benchmark and release date"),
+            ctx.charts.domains_chart(records(rows, ctx.ceiling_minutes), title="Time horizon by benchmark and release date"),
             "One colour per benchmark; ▲ marks estimates above that benchmark’s measurable ceiling "
             f"(its longest tasks, or {ctx.ceiling_minutes / 60:g} h where the source states none).",
         )

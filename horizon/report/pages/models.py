@@ -6,7 +6,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from horizon.report import charts, data
+from horizon.report import data
 from horizon.report.context import Context
 from horizon.report.markup import Html, slug
 from horizon.report.pages.layout import Body, Chart, Page
@@ -138,7 +138,7 @@ def build(ctx: Context) -> Page:
             Chart(
                 "models-success-curves",
                 "Success rate against human task length, per model",
-                charts.success_curves(bin_records, curves, rules, ceiling_minutes=ctx.ceiling_minutes,
+                ctx.charts.success_curves(bin_records, curves, rules, ceiling_minutes=ctx.ceiling_minutes,
                                       title="Observed success by task length (one-doubling bins)"
                                       + (" and the fitted curve" if curves else "")),
                 "Grey dots: share of runs succeeded in each band of task lengths one doubling wide (size: runs). "

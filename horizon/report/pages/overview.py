@@ -6,7 +6,7 @@ from typing import Any
 
 from horizon import __version__
 from horizon.errors import HorizonError
-from horizon.report import charts, data
+from horizon.report import data
 from horizon.report.context import Context
 from horizon.report.markup import Html, esc, fmt_number, tag
 from horizon.report.pages import trenddata as td
@@ -132,7 +132,7 @@ def build(ctx: Context) -> Page:
             Chart(
                 f"overview-p{level}",
                 f"{level}% time horizon against release date",
-                charts.horizon_chart(points, level=level, ceiling_minutes=ctx.ceiling_minutes, trend=trend, fan=fan,
+                ctx.charts.horizon_chart(points, level=level, ceiling_minutes=ctx.ceiling_minutes, trend=trend, fan=fan,
                                      thresholds=td.threshold_records(ctx, level),
                                      title=f"{level}% time horizon of AI agents, by release date"),
                 caption,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from horizon.report import charts, data
+from horizon.report import data
 from horizon.report.context import Context
 from horizon.report.markup import Html, esc, fmt_number
 from horizon.report.pages import trenddata as td
@@ -78,7 +78,7 @@ def build(ctx: Context) -> Page:
             Chart(
                 f"trends-forms-p{level}{suffix}",
                 f"Trend forms, {level}% horizon",
-                charts.forms_chart(point_rows, curves, forms=[f["form"] for f in fits], ceiling_minutes=ctx.ceiling_minutes,
+                ctx.charts.forms_chart(point_rows, curves, forms=[f["form"] for f in fits], ceiling_minutes=ctx.ceiling_minutes,
                                    title=f"Frontier {level}% horizons and four trend forms"),
                 "Blue points were used; grey ones are frontier models left out (before the window or above the ceiling).",
             )
@@ -106,7 +106,7 @@ def build(ctx: Context) -> Page:
                 Chart(
                     f"trends-backtest-p{level}{suffix}",
                     f"Backtest, {level}% horizon",
-                    charts.backtest_chart(records, forms=[f["form"] for f in fits],
+                    ctx.charts.backtest_chart(records, forms=[f["form"] for f in fits],
                                           title="Observed horizon against the prediction from earlier models"),
                     "Each point is a model released after a cut-off, predicted by the form fitted to models released "
                     "before it; on the dashed diagonal the prediction was exact.",

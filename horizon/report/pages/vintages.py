@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from horizon.report import charts, data
+from horizon.report import data
 from horizon.report.context import Context
 from horizon.report.markup import Html, fmt_number, slug
 from horizon.report.pages.layout import Body, Chart, Page
@@ -77,7 +77,7 @@ def build(ctx: Context) -> Page:
             Chart(
                 f"vintages-p{level}",
                 f"Published p{level} horizons by version",
-                charts.vintage_chart(records, level=level, vintages=labels, ceiling_minutes=ctx.ceiling_minutes,
+                ctx.charts.vintage_chart(records, level=level, vintages=labels, ceiling_minutes=ctx.ceiling_minutes,
                                      title=f"Published p{level} horizon of each model, by published version"),
                 "Each line is one model; colour says how its estimate moved since the last version that listed it. "
                 f"The dashed line is the {ctx.ceiling_minutes / 60:g} h measurable ceiling.",
@@ -96,7 +96,7 @@ def build(ctx: Context) -> Page:
         claim_labels = [lab for lab in labels if any(r["vintage"] == lab for r in records)]
         body.chart(
             Chart("vintages-doubling", "Publisher doubling time by version",
-                  charts.doubling_chart(records, vintages=claim_labels, title="Doubling time of the frontier p50 horizon, as published"),
+                  ctx.charts.doubling_chart(records, vintages=claim_labels, title="Doubling time of the frontier p50 horizon, as published"),
                   "from_2023_on: METR’s fit over frontier models released from 2023 on (with its 95% interval); "
                   "all_time_stitched: their fit over all models since 2019.")
         )

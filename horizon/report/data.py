@@ -56,15 +56,17 @@ class Snapshot:
     rows: int
     publisher_label: str | None
     citation: str | None
+    published_version: str | None = None  # what our embedded rows say they copy, if anything
 
     @property
     def vintage_date(self) -> date:
-        """When this copy was published or taken: a date in the file name, else the retrieval day.
+        """When this copy was published or taken: the date of the published version our
+        embedded rows name, else a date in the file name, else the retrieval day.
 
         METR does not date its headline files; the copies we keep carry the date in their name
         (``benchmark_results_1_1.2026-02-22.yaml``).
         """
-        found = _DATE_IN_NAME.search(PurePosixPath(self.origin).name)
+        found = _DATE_IN_NAME.search(self.published_version or "") or _DATE_IN_NAME.search(PurePosixPath(self.origin).name)
         if found:
             try:
                 return date.fromisoformat(found.group(1))
@@ -74,6 +76,8 @@ class Snapshot:
 
     @property
     def vintage_label(self) -> str:
+        if self.published_version:
+            return self.published_version
         return f"{self.publisher_label or self.source_kind} ({self.vintage_date.isoformat()})"
 
 
@@ -83,7 +87,9 @@ def snapshots(con: duckdb.DuckDBPyConnection) -> list[Snapshot]:
     found = rows(
         con,
         "SELECT snapshot_id, source_kind, origin, retrieved_at, sha256, bytes, rows, publisher_label,"
-        " citation FROM snapshots ORDER BY snapshot_id",
+        " citation, (SELECT max(p.published_version) FROM published_horizons p"
+        " WHERE p.snapshot_id = s.snapshot_id) AS published_version"
+        " FROM snapshots s ORDER BY snapshot_id",
     )
     return [Snapshot(**r) for r in found]
 

@@ -220,7 +220,7 @@ def test_readers_return_nothing_rather_than_fail_on_a_store_without_tables():
 
     con = duckdb.connect(":memory:")
     assert data.snapshots(con) == []
-    assert data.all_published_horizons(con) == []
+    assert data.published_horizons(con) == []
     assert data.benchmark_horizons(con) == []
     assert data.latest_trend_fits(con) == {}
     assert data.fit_horizon_rows(con) == []

@@ -135,20 +135,8 @@ def headline_snapshots(con: duckdb.DuckDBPyConnection, snaps: list[Snapshot]) ->
     )
 
 
-def published_horizons(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[Horizon]:
-    found = rows(
-        con,
-        "SELECT p.model_id, coalesce(m.display_name, p.source_model) AS name,"
-        " coalesce(p.release_date, m.release_date) AS release_date, p.level, p.estimate, p.ci_low,"
-        " p.ci_high, coalesce(p.is_sota_level, p.is_sota) AS frontier, p.snapshot_id, p.suite"
-        " FROM published_horizons p LEFT JOIN models m USING (model_id)"
-        " WHERE p.snapshot_id = ? ORDER BY release_date NULLS LAST, p.model_id, p.level",
-        [snapshot_id],
-    )
-    return [Horizon(**r) for r in found]
-
-
-def all_published_horizons(con: duckdb.DuckDBPyConnection) -> list[Horizon]:
+def published_horizons(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None) -> list[Horizon]:
+    """Published horizons of one snapshot, or of every snapshot when ``snapshot_id`` is None."""
     if not has_table(con, "published_horizons"):
         return []
     found = rows(
@@ -157,7 +145,9 @@ def all_published_horizons(con: duckdb.DuckDBPyConnection) -> list[Horizon]:
         " coalesce(p.release_date, m.release_date) AS release_date, p.level, p.estimate, p.ci_low,"
         " p.ci_high, coalesce(p.is_sota_level, p.is_sota) AS frontier, p.snapshot_id, p.suite"
         " FROM published_horizons p LEFT JOIN models m USING (model_id)"
+        " WHERE ? IS NULL OR p.snapshot_id = ?"
         " ORDER BY p.snapshot_id, release_date NULLS LAST, p.model_id, p.level",
+        [snapshot_id, snapshot_id],
     )
     return [Horizon(**r) for r in found]
 

@@ -63,7 +63,7 @@ def build(ctx: Context) -> Page:
         return Page("vintages.html", "Vintages", body.html())
     order = [s.snapshot_id for s in headline]
     labels = [ctx.vintage_label(sid) for sid in order]
-    horizons = data.all_published_horizons(ctx.con)
+    horizons = data.published_horizons(ctx.con)
     if len(order) == 1:
         body.empty("Only one published version has been ingested, so there is nothing to compare yet.",
                    "horizon ingest <an older or newer copy of the file>")

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from horizon.errors import ConfigError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 
@@ -34,6 +36,8 @@ class Config:
 def _now_from_env(env) -> datetime:
     epoch = env.get("SOURCE_DATE_EPOCH")
     if epoch:
+        if not epoch.strip().isdigit():
+            raise ConfigError(f"SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01, got {epoch!r}")
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
     return datetime.now(timezone.utc).replace(microsecond=0)
 

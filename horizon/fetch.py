@@ -20,6 +20,8 @@ def read_source(origin: str, max_bytes: int, timeout_s: float) -> bytes:
     if is_url(origin):
         return fetch_url(origin, max_bytes, timeout_s)
     path = Path(origin)
+    if path.is_dir():
+        raise InputError(origin, None, "expected a file or an http(s) URL, got a directory")
     if not path.is_file():
         raise InputError(origin, None, "expected a readable file or an http(s) URL; no such file")
     size = path.stat().st_size

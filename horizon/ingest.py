@@ -16,7 +16,7 @@ import duckdb
 
 from horizon import formats
 from horizon.config import Config
-from horizon.errors import InputError
+from horizon.errors import HorizonError, InputError
 from horizon.fetch import is_url, read_source
 from horizon.formats.base import Parsed
 from horizon.models import Registry, load_registry
@@ -77,6 +77,22 @@ def parse_bytes(data: bytes, origin: str, fmt: str | None = None) -> Parsed:
     return module.parse(text, origin)
 
 
+def parse_checked(data: bytes, origin: str, fmt: str | None = None) -> Parsed:
+    """parse_bytes, with any failure a parser did not foresee still reported as one line that
+    names the file (the parsers' own errors say more: line, key and what was expected)."""
+    try:
+        return parse_bytes(data, origin, fmt)
+    except HorizonError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (a backstop: the message names the exception)
+        raise InputError(origin, None, f"expected a file horizon can read ({_first_line(exc)})") from None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
 def ingest(
     con: duckdb.DuckDBPyConnection,
     config: Config,
@@ -110,7 +126,7 @@ def ingest_bytes(
             if existing:
                 results.append(IngestResult(origin, existing[0], existing[1], digest, len(data), existing[2], False, existing[3]))
                 continue
-            parsed = parse_bytes(data, origin, fmt)
+            parsed = parse_checked(data, origin, fmt)
             snapshot_id = write_snapshot(con, config, registry, origin, data, digest, parsed)
             results.append(IngestResult(origin, snapshot_id, parsed.kind, digest, len(data), parsed.rows, True, parsed.publisher_label))
     return results
@@ -164,11 +180,11 @@ def write_snapshot(con, config: Config, registry: Registry, origin: str, data: b
     for table, rows in parsed.tables.items():
         if not rows:
             continue
-        insert_rows(con, table, snapshot_id, rows, ids)
+        insert_rows(con, origin, table, snapshot_id, rows, ids)
     return snapshot_id
 
 
-def insert_rows(con, table: str, snapshot_id: int, rows: list[dict], ids: dict[str, str]) -> None:
+def insert_rows(con, origin: str, table: str, snapshot_id: int, rows: list[dict], ids: dict[str, str]) -> None:
     """Bulk insert through Arrow: thousands of rows in milliseconds, with types from the table."""
     import pyarrow as pa
 
@@ -177,9 +193,11 @@ def insert_rows(con, table: str, snapshot_id: int, rows: list[dict], ids: dict[s
     data["snapshot_id"] = [snapshot_id] * len(rows)
     if "source_model" in data:
         data["model_id"] = [ids[name] for name in data["source_model"]]
-    batch = pa.table(data)  # noqa: F841 (read by DuckDB by name below)
     names = ", ".join(f'"{c}"' for c in data)
     try:
+        batch = pa.table(data)  # noqa: F841 (read by DuckDB by name below)
         con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM batch')
     except duckdb.ConstraintException as exc:
-        raise InputError(table, None, f"expected unique rows per snapshot ({str(exc).splitlines()[0]})") from None
+        raise InputError(origin, table, f"expected unique rows per snapshot ({_first_line(exc)})") from None
+    except (pa.ArrowException, duckdb.Error) as exc:
+        raise InputError(origin, table, f"expected values of one type per column ({_first_line(exc)})") from None

@@ -107,3 +107,18 @@ def test_query_without_a_database_says_how_to_make_one(tmp_path):
     assert result.exit_code == 1
     assert result.stderr == (f"horizon: {tmp_path}/none.duckdb: no database yet; run `horizon update`"
                              " or `horizon ingest FILE` first\n")
+
+
+def test_query_list_names_every_query_file_with_its_description():
+    from horizon.config import load_config
+
+    doc = json.loads(run_cli("query", "--list", "--json").stdout)
+    names = {q["name"] for q in doc["queries"]}
+    assert names == {p.stem for p in load_config(env={}).queries_dir.glob("*.sql")}
+    assert all(q["description"] for q in doc["queries"])
+
+
+def test_a_bad_source_date_epoch_is_a_one_line_error(tmp_path):
+    result = run_cli("--db", str(tmp_path / "h.duckdb"), "models", env={"SOURCE_DATE_EPOCH": "soon"})
+    assert result.exit_code == 1
+    assert result.stderr == "horizon: SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01, got 'soon'\n"

@@ -137,3 +137,25 @@ def test_model_names_with_html_or_sql_metacharacters_are_stored_verbatim(tmp_pat
         "SELECT model_id, display_name FROM models WHERE NOT curated").fetchone()
     assert display == name and model_id.startswith("unmapped:")
     assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 0  # the table still exists
+
+
+def test_a_failure_no_parser_foresaw_is_still_one_line_naming_the_file(tmp_path, store_with_data, monkeypatch):
+    from horizon.formats import metr_yaml
+
+    def broken(text, source):
+        raise RuntimeError("something odd\nwith a second line")
+
+    monkeypatch.setattr(metr_yaml, "parse", broken)
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD_YAML, encoding="utf-8")
+    before = counts(store_with_data)
+    result = run_cli("--db", str(store_with_data), "ingest", str(good))
+    assert result.exit_code == 1
+    assert result.stderr == f"horizon: {good}: expected a file horizon can read (RuntimeError: something odd)\n"
+    assert counts(store_with_data) == before
+
+
+def test_a_directory_is_not_a_file(tmp_path, store_with_data):
+    result = run_cli("--db", str(store_with_data), "ingest", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr == f"horizon: {tmp_path}: expected a file or an http(s) URL, got a directory\n"

@@ -188,3 +188,36 @@ def test_byte_order_mark_is_tolerated():
 @pytest.mark.parametrize("path", DATE_FILES + [MODEL_INFO], ids=lambda p: p.name)
 def test_kind_of_names_the_shape_that_parse_reads(path):
     assert release_dates.kind_of(_read(path), path.name) == release_dates.parse(_read(path), str(path)).kind
+
+
+def test_model_info_entry_repeated_with_different_aliases_is_rejected():
+    text = (
+        "model_info:\n  a:\n    release_date: 2024-01-01\n    aliases: [x]\n"
+        "  a:\n    release_date: 2024-01-01\n    aliases: [y]\n"
+    )
+    assert _error(text) == (
+        "x.yaml: line 5, key model_info.a: expected unique keys, got 'a' again with a different value "
+        "(first on line 2)"
+    )
+
+
+def test_model_info_entry_repeated_word_for_word_is_one_model():
+    entry = "  a:\n    release_date: 2024-01-01\n    aliases: [x]\n"
+    rows = release_dates.parse("model_info:\n" + entry + entry, "d.yaml").tables["release_dates"]
+    assert rows == [
+        {"source_model": "a", "release_date": date(2024, 1, 1)},
+        {"source_model": "x", "release_date": date(2024, 1, 1)},
+    ]
+
+
+def test_aliases_given_twice_in_one_entry_with_different_lists_are_rejected():
+    assert _error("model_info:\n  a:\n    release_date: 2024-01-01\n    aliases: [x]\n    aliases: [y]\n") == (
+        "x.yaml: line 5, key model_info.a.aliases: expected unique keys, got 'aliases' again with a "
+        "different value (first on line 4)"
+    )
+
+
+def test_release_date_that_is_not_on_the_calendar_names_line_and_model():
+    assert _error("date:\n  a: 2024-02-30\n") == (
+        "x.yaml: line 2, key date.a: expected a date like 2025-08-07, got '2024-02-30'"
+    )

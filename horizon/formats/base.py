@@ -35,6 +35,31 @@ class Parsed:
         return sum(len(v) for v in self.tables.values())
 
 
+def shown(value: Any) -> str:
+    """How a bad value appears in an error message: its repr, cut short so that a megabyte
+    string or a 400-digit number still gives a one-line message a person can read."""
+    if value is None or value == "":
+        return "nothing"
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long for str() (over sys.get_int_max_str_digits())
+        return "a number too long to show"
+    return text if len(text) <= SHOWN_MAX else text[:SHOWN_HEAD] + "..."
+
+
+def reason(exc: Exception) -> str:
+    """The first clause of a Python error, for a one-line message, without advice meant for
+    programmers (e.g. "...; use sys.set_int_max_str_digits() to increase the limit")."""
+    text = str(exc).split("\n", 1)[0].split(";", 1)[0].strip()
+    return text or type(exc).__name__
+
+
+# Reprs up to 40 characters are shown whole (every real model name and number fits);
+# longer ones keep their first 20, enough to find the value in the file.
+SHOWN_MAX = 40
+SHOWN_HEAD = 20
+
+
 def number(value: Any, source: str, where: str, *, positive: bool = False, unit: str = "") -> float:
     """A finite number (ints accepted); with positive=True, strictly greater than zero."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -45,10 +70,12 @@ def number(value: Any, source: str, where: str, *, positive: bool = False, unit:
             except ValueError:
                 parsed = None
         if parsed is None:
-            shown = "nothing" if value is None or value == "" else repr(value)
-            raise InputError(source, where, f"expected a number{unit}, got {shown}")
+            raise InputError(source, where, f"expected a number{unit}, got {shown(value)}")
         value = parsed
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond the float range, e.g. 400 digits in YAML or JSON
+        raise InputError(source, where, f"expected a finite number{unit}, got {shown(value)}") from None
     if not math.isfinite(value):
         raise InputError(source, where, f"expected a finite number{unit}, got {value}")
     if positive and value <= 0:
@@ -63,14 +90,14 @@ def fraction(value: Any, source: str, where: str) -> float:
         try:
             result = float(text) / 100.0
         except ValueError:
-            raise InputError(source, where, f"expected a score like 0.645 or 64.5%, got {value!r}") from None
+            raise InputError(source, where, f"expected a score like 0.645 or 64.5%, got {shown(value)}") from None
     else:
         try:
             result = number(value, source, where)
         except InputError:
-            raise InputError(source, where, f"expected a score like 0.645 or 64.5%, got {value!r}") from None
+            raise InputError(source, where, f"expected a score like 0.645 or 64.5%, got {shown(value)}") from None
     if not (0.0 <= result <= 1.0) or math.isnan(result):
-        raise InputError(source, where, f"expected a score between 0 and 1, got {value!r}")
+        raise InputError(source, where, f"expected a score between 0 and 1, got {shown(value)}")
     return result
 
 
@@ -95,16 +122,37 @@ def a_date(value: Any, source: str, where: str) -> date:
                 return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
             except ValueError:
                 pass
-    shown = "nothing" if value is None or value == "" else repr(value)
-    raise InputError(source, where, f"expected a date like 2025-08-07, got {shown}")
+    raise InputError(source, where, f"expected a date like 2025-08-07, got {shown(value)}")
+
+
+def _as_text(value: Any) -> Any:
+    """A number written where text was meant (YAML reads a key like 1.5 as a float, JSON a
+    run id like 7 as an int) is kept as its text; a non-finite one names nothing."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            return value
+        try:
+            return str(value)
+        except ValueError:  # an int too long for str(): leave it to be refused
+            return value
+    return value
 
 
 def text_field(value: Any, source: str, where: str) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
+    value = _as_text(value)
     if not isinstance(value, str) or not value.strip():
-        shown = "nothing" if value is None or value == "" else repr(value)
-        raise InputError(source, where, f"expected a non-empty text, got {shown}")
+        raise InputError(source, where, f"expected a non-empty text, got {shown(value)}")
+    return value
+
+
+def optional_text(value: Any, source: str, where: str, *, expected: str = "a text or nothing") -> str | None:
+    """Text or nothing, for optional VARCHAR columns: a dict or list here would be stored as
+    its Python repr (or make one column mix types), so it is an error instead."""
+    if value is None:
+        return None
+    value = _as_text(value)
+    if not isinstance(value, str):
+        raise InputError(source, where, f"expected {expected}, got {shown(value)}")
     return value
 
 
@@ -131,16 +179,18 @@ def number_cell(value: str, source: str, where: str, *, positive: bool = False, 
         try:
             float(text)
         except ValueError:
-            raise InputError(source, where, f"expected a number{unit}, got {value!r}") from None
+            raise InputError(source, where, f"expected a number{unit}, got {shown(value)}") from None
     return number(text if text else None, source, where, positive=positive, unit=unit)
 
 
-def csv_rows(text: str, source: str, empty: str, required: tuple[str, ...] = ()):
+def csv_rows(text: str, source: str, empty: str, required: tuple[str, ...] = (), first_line: int = 1):
     """Header and (line number, row dict) pairs of a CSV table.
 
-    The header is line 1 and a row's number is the line it starts on (quoted cells may span
-    lines). Blank rows are skipped; a row with the wrong number of fields is an error.
+    The header is line ``first_line`` (more than 1 when ``text`` follows other lines of the
+    file) and a row's number is the line it starts on (quoted cells may span lines). Blank
+    rows are skipped; a row with the wrong number of fields is an error.
     """
+    skipped = first_line - 1
     import csv
     import io
 
@@ -152,9 +202,9 @@ def csv_rows(text: str, source: str, empty: str, required: tuple[str, ...] = ())
         header = [c.strip() for c in header]
         for column in required:
             if column not in header:
-                raise InputError(source, "line 1", f"expected a column {column!r}")
+                raise InputError(source, f"line {first_line}", f"expected a column {column!r}")
         rows = []
-        start = reader.line_num + 1
+        start = reader.line_num + 1 + skipped
         for row in reader:
             if row and any(cell.strip() for cell in row):
                 if len(row) != len(header):
@@ -163,9 +213,9 @@ def csv_rows(text: str, source: str, empty: str, required: tuple[str, ...] = ())
                         f"expected {len(header)} fields as in the header, got {len(row)}",
                     )
                 rows.append((start, dict(zip(header, row))))
-            start = reader.line_num + 1
+            start = reader.line_num + 1 + skipped
     except csv.Error as exc:
-        raise InputError(source, f"line {reader.line_num}", f"expected well-formed CSV ({exc})") from None
+        raise InputError(source, f"line {reader.line_num + skipped}", f"expected well-formed CSV ({exc})") from None
     return header, rows
 
 

@@ -35,7 +35,9 @@ from horizon.formats.base import (
     fraction,
     number,
     number_cell,
+    reason,
     record_release_date,
+    shown,
     text_field,
 )
 
@@ -163,11 +165,13 @@ def _toml(text: str, source: str) -> dict[str, Any]:
             where = "end of file"
         problem = _TOML_AT.sub("", message).removesuffix(_TOML_END)
         raise InputError(source, where, f"expected valid TOML ({problem})") from None
+    except ValueError as exc:  # e.g. an int over Python's 4300-digit limit; tomllib gives no line
+        raise InputError(source, None, f"expected valid TOML ({reason(exc)})") from None
 
 
 def _meta_value(value: Any, source: str, where: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise InputError(source, where, f"expected a number or text, got {value!r}")
+        raise InputError(source, where, f"expected a number or text, got {shown(value)}")
     return str(value)
 
 

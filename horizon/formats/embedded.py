@@ -12,11 +12,16 @@ carries its source URL and citation.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from horizon.errors import InputError
-from horizon.formats.base import Parsed, a_date, fraction, number, text_field
+from horizon.formats.base import (
+    Parsed,
+    a_date,
+    csv_rows,
+    fraction,
+    number,
+    shown,
+    text_field,
+)
 
 KINDS = ["horizon_headline_csv", "horizon_runs_csv", "horizon_benchmark_horizons_csv"]
 MAGIC = "# horizon embedded "
@@ -30,6 +35,12 @@ BENCHMARK_COLUMNS = [
     "benchmark", "model", "horizon_minutes", "slope", "slope_method", "score", "release_date",
     "source_url", "citation",
 ]
+# Limits on expanding aggregated runs into one row per run. The largest real file
+# (data/metr/metr_runs_2025-03.csv) has 7,063 runs in all and at most 96 per task;
+# without a cap, one row saying runs=1e7 would build ten million rows (about 6 GB).
+MAX_RUNS_PER_TASK = 100_000
+MAX_RUNS_PER_FILE = 1_000_000  # ~0.5 GB of rows at most, 140x the real file
+
 RUNS_COLUMNS = [
     "agent", "task_id", "task_family", "human_minutes", "runs", "successes", "source_url",
     "citation",
@@ -56,14 +67,19 @@ def _kind_of(text: str, source: str) -> str:
 
 
 def _rows(text: str, source: str, columns: list[str]):
-    lines = text.split("\n", 1)
-    reader = csv.DictReader(io.StringIO(lines[1] if len(lines) > 1 else ""))
-    if reader.fieldnames != columns:
-        raise InputError(source, "line 2", f"expected the header {','.join(columns)}")
-    for lineno, row in enumerate(reader, start=3):
-        if None in row or any(v is None for v in row.values()):
-            raise InputError(source, f"line {lineno}", f"expected {len(columns)} columns")
-        yield lineno, row
+    """(line number, row) pairs after the magic line, numbered as an editor shows the file
+    (blank lines and quoted newlines count)."""
+    expected = f"expected the header {','.join(columns)}"
+    body = text.split("\n", 1)[1] if "\n" in text else ""
+    try:
+        header, rows = csv_rows(body, source, expected, first_line=2)
+    except InputError as exc:
+        if exc.where is None:  # no header at all
+            raise InputError(source, "line 2", expected) from None
+        raise
+    if header != columns:
+        raise InputError(source, "line 2", expected)
+    return rows
 
 
 def _opt(value: str):
@@ -85,6 +101,7 @@ def parse(text: str, source: str, kind: str | None = None) -> Parsed:
     if kind == "horizon_benchmark_horizons_csv":
         return _parse_benchmark_horizons(text, source)
     horizons, claims, release_dates = [], [], {}
+    seen: dict[tuple[str, int], int] = {}
     # The magic line names the publisher's label for the whole file: per-row suites differ
     # where a version carries rows over from an older suite.
     words = text.split("\n", 1)[0][len(MAGIC):].split()
@@ -111,6 +128,12 @@ def parse(text: str, source: str, kind: str | None = None) -> Parsed:
         level = number(row["level"], source, f"{at}, column 'level'")
         if level not in (50.0, 80.0):
             raise InputError(source, f"{at}, column 'level'", f"expected 50 or 80, got {row['level']!r}")
+        first = seen.setdefault((model, int(level)), lineno)
+        if first != lineno:
+            raise InputError(
+                source, at,
+                f"expected one row per model and level, got {model!r} at {int(level)} again (first on line {first})",
+            )
         released = None if row["release_date"] == "" else a_date(row["release_date"], source, f"{at}, column 'release_date'")
         if released is not None:
             release_dates[model] = released
@@ -152,8 +175,18 @@ def _parse_runs(text: str, source: str) -> Parsed:
         minutes = number(row["human_minutes"], source, f"{at}, column 'human_minutes'", positive=True, unit=" of minutes")
         n = number(row["runs"], source, f"{at}, column 'runs'", positive=True)
         k = number(row["successes"], source, f"{at}, column 'successes'")
+        if n > MAX_RUNS_PER_TASK:
+            raise InputError(
+                source, f"{at}, column 'runs'",
+                f"expected at most {MAX_RUNS_PER_TASK:,} runs per task, got {shown(n) if n >= 1e15 else f'{n:.0f}'}",
+            )
         if n != int(n) or k != int(k) or not 0 <= k <= n:
             raise InputError(source, f"{at}, column 'successes'", f"expected whole numbers with 0 <= successes <= runs, got {row['successes']!r} of {row['runs']!r}")
+        if len(runs) + n > MAX_RUNS_PER_FILE:
+            raise InputError(
+                source, f"{at}, column 'runs'",
+                f"expected at most {MAX_RUNS_PER_FILE:,} runs in one file, got {len(runs) + int(n):,} by this line",
+            )
         for i in range(int(n)):
             runs.append(dict(
                 run_id=f"{agent}|{task}|{i + 1}",

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 
 from horizon.errors import InputError
-from horizon.formats.base import Parsed, fraction, number, text_field
+from horizon.formats.base import (
+    Parsed,
+    fraction,
+    number,
+    optional_text,
+    reason,
+    shown,
+    text_field,
+)
 
 KIND = "metr_runs_jsonl"
 CITATION = "METR, eval-analysis-public run data (https://github.com/METR/eval-analysis-public)"
@@ -24,14 +32,18 @@ def _optional_number(record: dict, key: str, source: str, where: str) -> float |
 def parse(text: str, source: str) -> Parsed:
     runs = []
     seen: dict[str, int] = {}
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: str.splitlines() also splits on U+2028, U+0085 and others, which
+    # are legal inside JSON strings, and would make line numbers differ from an editor's.
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         where = f"line {lineno}"
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(source, where, f"expected one JSON object per line ({exc.msg})") from None
+        except ValueError as exc:  # JSONDecodeError, or an int over Python's 4300-digit limit
+            problem = exc.msg if isinstance(exc, json.JSONDecodeError) else reason(exc)
+            raise InputError(source, where, f"expected one JSON object per line ({problem})") from None
         if not isinstance(record, dict):
             raise InputError(source, where, "expected one JSON object per line")
         run_id = text_field(record.get("run_id"), source, f"{where}, field 'run_id'")
@@ -45,15 +57,14 @@ def parse(text: str, source: str) -> Parsed:
         agent = text_field(agent, source, f"{where}, field 'alias'")
         binarized = record.get("score_binarized")
         if isinstance(binarized, bool) or binarized not in (0, 1):
-            shown = "nothing" if binarized is None else repr(binarized)
-            raise InputError(source, f"{where}, field 'score_binarized'", f"expected 0 or 1, got {shown}")
+            raise InputError(source, f"{where}, field 'score_binarized'", f"expected 0 or 1, got {shown(binarized)}")
         score = record.get("score")
         runs.append(
             dict(
                 run_id=run_id,
                 task_id=text_field(record.get("task_id"), source, f"{where}, field 'task_id'"),
                 task_family=text_field(record.get("task_family"), source, f"{where}, field 'task_family'"),
-                task_source=record.get("task_source"),
+                task_source=optional_text(record.get("task_source"), source, f"{where}, field 'task_source'"),
                 source_model=agent,
                 human_minutes=number(
                     record.get("human_minutes"), source, f"{where}, field 'human_minutes'",

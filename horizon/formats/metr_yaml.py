@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from horizon.errors import InputError
-from horizon.formats.base import Parsed, a_date, number
+from horizon.formats.base import Parsed, a_date, number, optional_text
 from horizon.formats.yamltext import load_yaml
 
 KIND = "metr_headline_yaml"
@@ -40,8 +40,7 @@ def parse(text: str, source: str) -> Parsed:
     results = doc.get("results")
     if not isinstance(results, dict) or not results:
         raise InputError(source, "results", "expected a mapping of model name to metrics")
-    label = doc.get("benchmark_name")
-    label = str(label) if label is not None else None
+    label = optional_text(doc.get("benchmark_name"), source, "benchmark_name", expected="a text")
 
     horizons = []
     release_dates = {}
@@ -68,7 +67,10 @@ def parse(text: str, source: str) -> Parsed:
                     f"expected a score between 0 and 1, got {score:g}",
                 )
         is_sota = _flag(metrics.get("is_sota"), source, f"{path}.metrics.is_sota")
-        suite = entry.get("benchmark_name", label)
+        suite = (
+            optional_text(entry["benchmark_name"], source, f"{path}.benchmark_name", expected="a text")
+            if "benchmark_name" in entry else label
+        )
         found = 0
         for level in LEVELS:
             block = metrics.get(f"p{level}_horizon_length")
@@ -88,7 +90,7 @@ def parse(text: str, source: str) -> Parsed:
             horizons.append(
                 dict(
                     source_model=key,
-                    suite=None if suite is None else str(suite),
+                    suite=suite,
                     level=level,
                     estimate=values["estimate"],
                     ci_low=values["ci_low"],

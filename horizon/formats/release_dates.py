@@ -10,7 +10,9 @@ Two shapes:
 We walk the composed YAML nodes rather than the constructed objects: node text keeps the file's
 own spelling of every name (``no`` or ``1.5`` stay strings) and each node knows its line, so
 errors can point at it. Duplicate spellings with the same date collapse into one row (the
-published files have a few); different dates for one spelling are an error. In model_info a
+published files have a few: cross-domain release_dates.yaml lists gpt_4_0613 twice, and
+model_info.yaml states one entry's release_date twice); a key repeated with a different value
+(two dates, two different model_info entries, two top-level ``date:`` sections) is an error. In model_info a
 ``release_date: unknown`` entry says the publisher does not know the date: it yields no rows.
 """
 
@@ -92,6 +94,37 @@ def _date(node: yaml.Node, source: str, where: str) -> date:
     return a_date(node.value, source, where)
 
 
+def _same(a: yaml.Node, b: yaml.Node) -> bool:
+    """Whether two nodes say the same thing, as written (positions aside)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, yaml.ScalarNode):
+        return a.value == b.value
+    if len(a.value) != len(b.value):
+        return False
+    if isinstance(a, yaml.SequenceNode):
+        return all(_same(x, y) for x, y in zip(a.value, b.value))
+    return all(_same(k1, k2) and _same(v1, v2) for (k1, v1), (k2, v2) in zip(a.value, b.value))
+
+
+def _refuse_conflicting_keys(mapping: yaml.MappingNode, source: str, path: str, skip: tuple[str, ...] = ()) -> None:
+    """A key given twice with different values: the file contradicts itself, so refuse it
+    rather than let the first or the last silently win. ``skip`` names keys whose repeats
+    another check reports more precisely (two release dates)."""
+    first: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key_node, value_node in mapping.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.value in skip:
+            continue
+        earlier = first.setdefault(key_node.value, (key_node, value_node))
+        if earlier[0] is not key_node and not _same(earlier[1], value_node):
+            key = f"{path}.{key_node.value}" if path else key_node.value
+            raise InputError(
+                source, f"line {_line(key_node)}, key {key}",
+                f"expected unique keys, got {key_node.value!r} again with a different value "
+                f"(first on line {_line(earlier[0])})",
+            )
+
+
 def _section(root: yaml.Node | None, kind: str | None, source: str) -> tuple[str, yaml.Node]:
     wanted = [kind] if kind else KINDS
     keys = " or ".join(f"'{_TOP_KEY[k]}:'" for k in wanted)
@@ -100,6 +133,7 @@ def _section(root: yaml.Node | None, kind: str | None, source: str) -> tuple[str
         raise InputError(source, None, f"{expected}, got an empty file")
     if not isinstance(root, yaml.MappingNode):
         raise InputError(source, f"line {_line(root)}", expected)
+    _refuse_conflicting_keys(root, source, "")
     for key_node, value_node in root.value:
         for k in wanted:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value == _TOP_KEY[k]:
@@ -125,6 +159,7 @@ def _dates(section: yaml.MappingNode, source: str) -> dict[str, date]:
 
 def _model_info(section: yaml.MappingNode, source: str) -> dict[str, date]:
     found: dict[str, date] = {}
+    _refuse_conflicting_keys(section, source, "model_info")
     for key_node, entry in section.value:
         name = _name(key_node, source, "model_info")
         path = f"model_info.{name}"
@@ -133,6 +168,7 @@ def _model_info(section: yaml.MappingNode, source: str) -> dict[str, date]:
                 source, f"line {_line(key_node)}, key {path}",
                 "expected a mapping with release_date and optional aliases",
             )
+        _refuse_conflicting_keys(entry, source, path, skip=("release_date",))
         day: date | None = None
         stated = False
         aliases: list[tuple[str, str]] = []

@@ -47,10 +47,14 @@ def summarise(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         for table in ("snapshots", "models", "published_horizons", "publisher_doubling_times", "runs",
                       "release_dates", "benchmark_horizons", "benchmark_scores")
     }
-    latest = con.execute(
+    from horizon.trend.store import latest_headline_snapshot
+
+    headline = latest_headline_snapshot(con)
+    latest = None if headline is None else con.execute(
         "SELECT s.snapshot_id, coalesce(max(p.published_version), any_value(s.publisher_label)),"
         " any_value(s.sha256) FROM snapshots s JOIN published_horizons p USING (snapshot_id)"
-        " WHERE s.publisher_label = 'METR-Horizon-v1.1' GROUP BY s.snapshot_id ORDER BY s.snapshot_id DESC LIMIT 1"
+        " WHERE s.snapshot_id = ? GROUP BY s.snapshot_id",
+        [headline],
     ).fetchone()
     summary: dict[str, Any] = {"tables": counts, "latest_headline": None}
     if latest:
@@ -91,43 +95,58 @@ def run_update(con: duckdb.DuckDBPyConnection, config: Config, report_dir=None) 
     results = ingest_bytes(con, config, embedded)
     if fetched:
         results += ingest_bytes(con, config, fetched)
-    changed = any(r.new for r in results)
-    stages = {"fit": fit_stage(con, config, changed), "trend": trend_stage(con, config, changed)}
+    fit = fit_stage(con, config)
+    stages = {"fit": fit, "trend": trend_stage(con, config, refit=fit["status"] == "fitted")}
     stages["report"] = report_stage(con, config, report_dir)
     return UpdateResult(tuple(results), network, summarise(con), stages)
 
 
-def fit_stage(con, config: Config, changed: bool) -> dict[str, Any]:
-    """Per-agent horizons from the newest run-level snapshot, with METR's defaults."""
-    from horizon.fit.runs import KIND, fit_snapshot
-    from horizon.fitruns import latest_fit
+def _fitted_from(con, kind: str, snapshot_id: int) -> int | None:
+    """The newest fit run of ``kind`` that read ``snapshot_id``, if any."""
+    row = con.execute(
+        "SELECT max(fit_id) FROM fits WHERE kind = ? AND list_contains(input_snapshots::INTEGER[], ?)",
+        [kind, snapshot_id],
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def fit_stage(con, config: Config) -> dict[str, Any]:
+    """Per-agent horizons from the newest run-level snapshot, with METR's defaults, unless that
+    snapshot has been fitted already (by update, or by `horizon ingest` + an earlier update)."""
+    from horizon.fit.runs import KIND, fit_snapshot, latest_runs_snapshot
 
     has_runs = con.execute("SELECT count(*) FROM runs").fetchone()[0] > 0
     if not has_runs:
         return {"status": "skipped", "reason": "no run-level data in the store"}
-    if not changed and latest_fit(con, KIND) is not None:
-        return {"status": "unchanged", "fit_id": latest_fit(con, KIND)}
+    done = _fitted_from(con, KIND, latest_runs_snapshot(con))
+    if done is not None:
+        return {"status": "unchanged", "fit_id": done}
     result = fit_snapshot(con, config)
     return {"status": "fitted", "fit_id": result.fit_id, "snapshot_id": result.snapshot.get("snapshot_id"),
             "agents": len(result.agents), "n_bootstrap": result.options.n_bootstrap}
 
 
-def trend_stage(con, config: Config, changed: bool) -> dict[str, Any]:
-    """Frontier trends (50% and 80%), forecasts, and the citation sentence."""
-    from horizon.fitruns import latest_fit
+def trend_stage(con, config: Config, refit: bool) -> dict[str, Any]:
+    """Frontier trends (50% and 80%), forecasts and the citation sentence, refitted when the
+    newest published version or the run-level fit changed."""
     from horizon.trend.api import run_default_trends
     from horizon.trend.cite import sentence, stored_for_citation
+    from horizon.trend.store import latest_headline_snapshot
 
-    has_headline = con.execute("SELECT count(*) FROM published_horizons").fetchone()[0] > 0
-    if not has_headline:
-        return {"status": "skipped", "reason": "no published headline horizons in the store"}
-    if changed or latest_fit(con, "forecast") is None:
-        run = run_default_trends(con, config)
-        status, forecast_id = "fitted", run.published.fit_id
+    headline = latest_headline_snapshot(con)
+    if headline is None:
+        return {"status": "skipped", "reason": "no published METR-Horizon-v1.1 headline in the store"}
+    forecast_id = _fitted_from(con, "forecast", headline)
+    if refit or forecast_id is None:
+        forecast_id = run_default_trends(con, config).published.fit_id
+        status = "fitted"
     else:
-        status, forecast_id = "unchanged", latest_fit(con, "forecast")
-    # The headline citation: the newest trend on published figures (see latest_trend_fit_id).
-    cited = stored_for_citation(con, level=50)
+        status = "unchanged"
+    # The headline citation: the 50% trend behind that forecast, i.e. on the newest version.
+    trend_id = con.execute(
+        "SELECT max(trend_fit_id) FROM forecasts WHERE fit_id = ? AND level = 50", [forecast_id]
+    ).fetchone()[0]
+    cited = stored_for_citation(con, fit_id=trend_id, level=50)
     return {"status": status, "forecast_fit_id": forecast_id, "trend_fit_id": cited.fit_id,
             "citation": sentence(cited)}
 

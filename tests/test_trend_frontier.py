@@ -91,3 +91,53 @@ def test_agent_without_release_date_is_kept_with_a_reason():
     pts = [Point("h", "human", None, 30.0), p("a", "2024-01-01", 10.0)]
     sel = select_points(pts, None, None, None)
     assert {r.point.source_model: r.excluded_reason for r in sel.rows} == {"human": "no_release_date", "a": None}
+
+
+def test_model_spelt_two_ways_counts_once_and_the_other_spelling_is_flagged_duplicate_model():
+    pts = [
+        p("gpt-4", "2023-03-14", 5.0),
+        Point("opus", "claude_opus_4_5", date(2025, 11, 24), 300.0),
+        Point("opus", "claude_opus_4_5_inspect", date(2025, 11, 24), 300.0),
+        p("gpt-5-2", "2025-12-11", 400.0),
+    ]
+    sel = select_points(pts, None)
+    reasons = {r.point.source_model: r.excluded_reason for r in sel.rows}
+    # Equal rows: the spelling that sorts first is kept, so the choice is deterministic.
+    assert reasons["claude_opus_4_5"] is None
+    assert reasons["claude_opus_4_5_inspect"] == "duplicate_model"
+    assert [q.model_id for q in sel.used] == ["gpt-4", "opus", "gpt-5-2"]
+    assert len(sel.rows) == 4
+    dup = next(r for r in sel.rows if r.excluded_reason == "duplicate_model")
+    assert not dup.on_frontier and not dup.used
+
+
+def test_duplicate_rows_keep_the_newer_suite_then_the_higher_estimate():
+    old = Point("m", "m_v10", date(2024, 1, 1), 50.0, suite="METR-Horizon-v1.0")
+    new = Point("m", "m_v11", date(2024, 1, 1), 20.0, suite="METR-Horizon-v1.1")
+    newer = Point("m", "m_v110", date(2024, 1, 1), 10.0, suite="METR-Horizon-v1.10")
+    kept = {r.point.source_model for r in select_points([old, new], None).rows if r.excluded_reason is None}
+    assert kept == {"m_v11"}
+    kept = {r.point.source_model for r in select_points([new, newer, old], None).rows if r.excluded_reason is None}
+    assert kept == {"m_v110"}   # 1.10 is newer than 1.9 and 1.1: numbers compare as numbers
+    low = Point("m", "m_a", date(2024, 1, 1), 20.0)
+    high = Point("m", "m_b", date(2024, 1, 1), 30.0)
+    kept = {r.point.source_model for r in select_points([low, high], None).rows if r.excluded_reason is None}
+    assert kept == {"m_b"}
+
+
+def test_a_duplicate_without_a_horizon_never_displaces_the_row_that_has_one():
+    none = Point("m", "m_a", date(2024, 1, 1), None, suite="METR-Horizon-v1.1")
+    real = Point("m", "m_b", date(2024, 1, 1), 30.0, suite="METR-Horizon-v1.0")
+    rows = {r.point.source_model: r.excluded_reason for r in select_points([none, real], None).rows}
+    assert rows == {"m_a": "duplicate_model", "m_b": None}
+
+
+def test_a_higher_duplicate_does_not_raise_the_frontier_bar_for_others():
+    pts = [
+        Point("m", "m_new", date(2024, 1, 1), 20.0, suite="METR-Horizon-v1.1"),
+        Point("m", "m_old", date(2024, 1, 1), 90.0, suite="METR-Horizon-v1.0"),
+        p("later", "2024-06-01", 40.0),
+    ]
+    rows = {r.point.source_model: (r.on_frontier, r.excluded_reason) for r in select_points(pts, None).rows}
+    assert rows["later"] == (True, None)
+    assert rows["m_old"] == (False, "duplicate_model")

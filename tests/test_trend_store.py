@@ -91,11 +91,13 @@ def test_trend_forecast_and_cite_commands_print_one_json_document_each(tmp_path)
     assert fc.exit_code == 0, fc.output
     fdoc = json.loads(fc.stdout)
     rows = {f["form"]: f for f in fdoc["forecasts"]}
-    assert set(rows) == {"exponential", "piecewise", "superexponential", "saturating"}
+    # The saturating ceiling is not identified on METR's points (see test_trend_identified).
+    assert set(rows) == {"exponential", "piecewise", "superexponential"}
+    assert [(f["form"], f["level"]) for f in fdoc["forms_without_forecasts"]] == [("saturating", 50)]
     assert rows["exponential"]["beyond_ceiling"] is True
     assert rows["exponential"]["lo95"] <= rows["exponential"]["date"] <= rows["exponential"]["hi95"]
     stored = run_cli("--db", db, "query", "SELECT count(*) AS n FROM forecasts", "--json", env=ENV)
-    assert "4" in stored.stdout
+    assert json.loads(stored.stdout)["rows"][0]["n"] == 3
 
 
 def test_unknown_threshold_name_is_refused_with_the_names_available(tmp_path):

@@ -11,20 +11,38 @@ from horizon.cli import cli, emit_json, json_option
 INTERVALS = ["wild_bootstrap", "residual_bootstrap", "parametric_ci", "run_bootstrap"]
 
 
+class PositiveHours(click.ParamType):
+    """A positive, finite number of hours: nan would switch the ceiling off and inf would be
+    no ceiling under another name (that is what --no-ceiling is for)."""
+
+    name = "hours"
+
+    def convert(self, value, param, ctx):
+        try:
+            hours = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"expected a positive number of hours, got {value!r}", param, ctx)
+        if not math.isfinite(hours) or hours <= 0:
+            self.fail(f"expected a positive finite number of hours, got {value!r}"
+                      " (use --no-ceiling to keep every point)", param, ctx)
+        return hours
+
+
 def source_options(f):
     f = click.option("--from-runs", is_flag=True, help="Use the newest run-level fit (fit_horizons) instead of headline figures.")(f)
     f = click.option("--fit", "run_fit_id", type=int, default=None, help="Use this run-level fit (fit id) instead of headline figures.")(f)
     f = click.option(
         "--snapshot", "snapshot_id", type=int, default=None,
-        help="Headline snapshot to fit (default: the newest snapshot labelled METR-Horizon-v1.1"
-             " that has published horizons; ties in retrieval time go to the last ingested).",
+        help="Headline snapshot to fit (default: the METR-Horizon-v1.1 snapshot with published"
+             " horizons whose publisher version date is newest, whatever the order of ingestion;"
+             " ties go to the higher snapshot id).",
     )(f)
     return f
 
 
 def window_options(f):
     f = click.option("--no-ceiling", is_flag=True, help="Keep points above the measurable ceiling.")(f)
-    f = click.option("--ceiling-hours", type=float, default=16.0, show_default=True,
+    f = click.option("--ceiling-hours", type=PositiveHours(), default=16.0, show_default=True,
                      help="Leave out (and flag) points whose estimate exceeds this: the suite cannot measure them.")(f)
     f = click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last release date in the window.")(f)
     f = click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default="2023-01-01", show_default=True,
@@ -32,7 +50,8 @@ def window_options(f):
     f = click.option("--all-time", is_flag=True, help="No start date (METR's all_time_stitched window).")(f)
     f = click.option("--interval", type=click.Choice(INTERVALS), default=None,
                      help="Interval method (default: run_bootstrap with run-level fits, else wild_bootstrap).")(f)
-    f = click.option("--seed", type=int, default=0, show_default=True)(f)
+    f = click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="Seed of the bootstrap draws (0 or more); same seed, same numbers.")(f)
     return f
 
 
@@ -96,9 +115,12 @@ def echo_trend(doc: dict) -> None:
     click.echo(f"  {doc['n_models']} frontier models: " + ", ".join(m["model_id"] for m in doc["models"]))
     for m in doc["excluded_above_ceiling"]:
         click.echo(f"  left out above the ceiling: {m['model_id']} ({m['estimate_minutes']:.0f} min)")
+    if doc["doubling_days"] is None and doc["doubling_note"]:
+        click.echo(f"  no doubling time: {doc['doubling_note']}")
     click.echo(
         f"  doubling time {_f(doc['doubling_days'])} days ({_f(doc['doubling_months'], '{:.2f}')} months),"
-        f" 95% CI {_f(doc['ci_low'])} to {_f(doc['ci_high'])} days [{doc['interval_method']}], R² {doc['r2']:.3f}"
+        f" 95% CI {_f(doc['ci_low'])} to {_f(doc['ci_high'])} days [{doc['interval_method']}],"
+        f" R² {_f(doc['r2'], '{:.3f}')}"
     )
     click.echo(f"  interval: {doc['interval_text']}")
     for alt in doc["alternative_intervals"]:
@@ -114,7 +136,7 @@ def echo_trend(doc: dict) -> None:
             click.echo(f"  {f['form']:<17} not fitted: {f['skipped']}")
             continue
         bt = f["backtest"] or {}
-        ci = f"{_f(f['ci_low'])}-{_f(f['ci_high'])}"
+        ci = "-" if f["ci_low"] is None and f["ci_high"] is None else f"{_f(f['ci_low'])}-{_f(f['ci_high'])}"
         click.echo(
             f"  {f['form']:<17} {_f(f['doubling_days']):>10} {ci:>17} {_f(f['aic']):>7} {_f(f['bic']):>7} "
             f"{_f(bt.get('mean_abs_log_error'), '{:.2f}'):>7} {_f(bt.get('rmse_log'), '{:.2f}'):>7} "
@@ -125,8 +147,10 @@ def echo_trend(doc: dict) -> None:
             extra.append(f"break {f['break_date']}, break-test p = {_f(f['break_p_value'], '{:.3f}')}")
         if f["form"] == "superexponential" and f["params"]:
             extra.append(f"each doubling {100 * f['params']['fraction_shorter_per_doubling']:.1f}% shorter than the last")
-        if f["form"] == "saturating" and f["params"]:
+        if f["form"] == "saturating" and f["params"] and f["identified"]:
             extra.append(f"ceiling {math.exp(f['params']['U']) / 60:.3g} h")
+        if f["note"]:
+            extra.append(f["note"])
         if bt.get("infinite_predictions"):
             extra.append(f"{bt['infinite_predictions']} backtest predictions past the singularity")
         if extra:
@@ -184,6 +208,9 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, interval, all_time
         return
     click.echo(f"forecast {doc['fit_id']} as of {doc['as_of']} (trend fits "
                + ", ".join(f"{t['level']}%: {t['fit_id']}, doubling {_f(t['doubling_days'])} d" for t in doc["trends"]) + ")")
+    for t in doc["trends"]:
+        if t["doubling_note"]:
+            click.echo(f"  {t['level']}%: {t['doubling_note']}")
     click.echo(f"  {'threshold':<26} {'form':<17} {'date':>10} {'80% interval':>23} {'95% interval':>23}")
     for f in doc["forecasts"]:
         star = "*" if f["beyond_ceiling"] else " "
@@ -191,6 +218,8 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, interval, all_time
         lo95, hi95 = f["lo95"] or "-", f["hi95"] or "never"
         click.echo(f" {star}{f['threshold']:<26} {f['form']:<17} {f['date'] or 'never':>10} "
                    f"{lo80 + ' .. ' + hi80:>23} {lo95 + ' .. ' + hi95:>23}")
+    for f in doc["forms_without_forecasts"]:
+        click.echo(f"  {str(f['level']) + '% thresholds':<26} {f['form']:<17} no forecast: {f['reason']}")
     ceiling = doc["ceiling_minutes"]
     if ceiling:
         click.echo(f"  * threshold above the {ceiling / 60:g} h the suite can measure: an extrapolation beyond the ceiling")

@@ -8,7 +8,7 @@ numbers. ``horizon.trend.api`` loads the points from the store and saves the res
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Mapping, Sequence
 
@@ -24,6 +24,7 @@ from horizon.trend.forms import (
     FormDraws,
     FormFit,
     break_test,
+    ceiling_at_bound,
     doubling_days_at,
     fit_form,
     refit_rows,
@@ -33,6 +34,16 @@ from horizon.trend.frontier import DEFAULT_CEILING_MINUTES, Selection, select_po
 from horizon.trend.points import Point, date_from_day
 
 METR_WINDOW_FROM = date(2023, 1, 1)
+
+# A trend whose horizon did not grow has no doubling time: it is reported as None with this
+# note, never as a negative or infinite number of days.
+NO_GROWTH = "horizon did not grow: the fitted slope of ln(horizon) is not positive, so there is no doubling time"
+NO_GROWTH_AT_END = "not growing at the last release: no doubling time"
+CEILING_NOT_IDENTIFIED = (
+    "ceiling not identified: the fitted ceiling sits at the upper bound the fit allows"
+    " (e^20 times the highest point), so the curve is the exponential in disguise;"
+    " no interval and no forecasts of its own"
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,21 @@ class TrendSpec:
     backtest_min_train: int = MIN_TRAIN
 
     def __post_init__(self):
+        # Checked here as well as in the CLI: library callers (update, report) get the same
+        # one-line errors, and nothing is fitted or stored with options that make no sense.
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise HorizonError(f"seed: expected a whole number 0 or more, got {self.seed!r}")
+        if self.ceiling_minutes is not None and not (
+            isinstance(self.ceiling_minutes, (int, float)) and not isinstance(self.ceiling_minutes, bool)
+            and math.isfinite(self.ceiling_minutes) and self.ceiling_minutes > 0
+        ):
+            raise HorizonError(
+                f"ceiling: expected a positive finite number of minutes (or none), got {self.ceiling_minutes!r}"
+            )
+        for name in ("n_boot", "n_boot_forms", "n_break_boot", "backtest_min_train"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise HorizonError(f"{name}: expected a whole number 1 or more, got {v!r}")
         if self.level not in (50, 80):
             raise HorizonError(f"level: expected 50 or 80, got {self.level!r}")
         unknown = [f for f in self.forms if f not in FORMS]
@@ -83,6 +109,10 @@ class FormResult:
     p_value: float | None
     backtest: BacktestSummary | None
     draws: FormDraws | None = field(default=None, repr=False, compare=False)
+    # False: the fit sits on an artificial bound, so its parameters (and any interval or
+    # forecast of its own) mean nothing; see CEILING_NOT_IDENTIFIED.
+    identified: bool = True
+    note: str | None = None        # why doubling_days or the interval is missing, in words
 
     @property
     def doubling_months(self) -> float | None:
@@ -121,10 +151,14 @@ class TrendResult:
         return self.selection.used
 
     def favoured(self, by: str) -> str | None:
-        """The form with the lowest aic, bic or backtest rmse (log space); None if none fits."""
+        """The form with the lowest aic, bic or backtest rmse (log space); None if none fits.
+
+        A form whose fit is not identified (a saturating ceiling on its bound) is the
+        exponential with an idle parameter, not a rival shape, so it is never the favoured one.
+        """
         scored = []
         for f in self.forms:
-            if f.fit is None:
+            if f.fit is None or not f.identified:
                 continue
             if by == "aic":
                 value = f.fit.aic
@@ -215,10 +249,17 @@ def analyse(
         except HorizonError:
             bt = None
 
+    grew = line.slope > 0
+    if not grew:
+        # No doubling time, so no interval for one either: with equal horizons the bootstrap
+        # slopes are rounding noise around 0 (doubling "every 10^18 days").
+        ci = replace(ci, low=None, high=None)
+        alternatives = []
     results = [
         FormResult(
-            "exponential", exp_fit, None, line.doubling_days, ci.low, ci.high, 0.95, method,
-            ci.description, ci.n_replicates, line.r2, None, None, by_form.get("exponential"), exp_draws,
+            "exponential", exp_fit, None, line.doubling_days if grew else None, ci.low, ci.high, 0.95,
+            method, ci.description, ci.n_replicates, line.r2, None, None, by_form.get("exponential"),
+            exp_draws, note=None if grew else NO_GROWTH,
         )
     ]
     for form in spec.forms:
@@ -233,6 +274,14 @@ def _other_form(form, x, y, x_last, spec, rep_matrix, summary, bt) -> FormResult
         fit = fit_form(form, x, y, x_ref=x_last)
     except HorizonError as exc:
         return FormResult(form, None, str(exc), None, None, None, 0.95, None, None, 0, None, None, None, summary)
+    at_end = fit.doubling_days_at(x_last)
+    doubling, note = (at_end, None) if math.isfinite(at_end) and at_end > 0 else (None, NO_GROWTH_AT_END)
+    if form == "saturating" and ceiling_at_bound(fit, y):
+        # Its bootstrap would only describe where the bound is; report the point fit alone.
+        return FormResult(
+            form, fit, None, doubling, None, None, 0.95, None, None, 0, None, None, None, summary,
+            None, identified=False, note=CEILING_NOT_IDENTIFIED,
+        )
     if rep_matrix is not None:
         rows = rep_matrix[: spec.n_boot_forms]
         ok = np.isfinite(rows) & (rows > 0)
@@ -258,7 +307,7 @@ def _other_form(form, x, y, x_last, spec, rep_matrix, summary, bt) -> FormResult
         break_date = date_from_day(x_last + fit.params[3])
         p_value = bt.p_value if bt else None
     return FormResult(
-        form, fit, None, fit.doubling_days_at(x_last), lo, hi, 0.95, method,
+        form, fit, None, doubling, lo, hi, 0.95, method,
         f"{text}; {draws.params.shape[0]} replicates, percentile interval", int(draws.params.shape[0]),
-        None, break_date, p_value, summary, draws,
+        None, break_date, p_value, summary, draws, note=note,
     )

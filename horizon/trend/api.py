@@ -6,10 +6,10 @@ Used by the `trend`, `forecast` and `cite` commands, by `horizon update` and by 
     run_forecast(con, config, as_of, thresholds, spec, ...) -> ForecastRun
     run_default_trends(con, config, as_of=None, thresholds=None) -> DefaultTrends
 
-Source of the points: by default the newest METR-Horizon-v1.1 headline snapshot (see
-``horizon.trend.store.newest_headline_snapshot``); ``snapshot_id`` picks another headline
-snapshot; ``run_fit_id`` / ``from_runs`` use a run-level fit (fit_horizons, with intervals from
-its bootstrap replicates in fit_replicates).
+Source of the points: by default the METR-Horizon-v1.1 headline snapshot with the newest
+publisher version date (see ``horizon.trend.store.latest_headline_snapshot``); ``snapshot_id``
+picks another headline snapshot; ``run_fit_id`` / ``from_runs`` use a run-level fit
+(fit_horizons, with intervals from its bootstrap replicates in fit_replicates).
 """
 
 from __future__ import annotations
@@ -121,7 +121,9 @@ def run_forecast(
     for th in thresholds:
         run = by_level[th.level]
         for f in run.result.forms:
-            if f.fit is None or f.draws is None:
+            # No draws: not fitted, or not identified (its forecast would be the exponential's
+            # with an interval describing only the bound); forecast_document lists why.
+            if f.fit is None or f.draws is None or not f.identified:
                 continue
             forecasts.append(
                 forecast_one(f.fit, f.draws, th, as_of, spec.ceiling_minutes, f.interval_method)
@@ -145,8 +147,9 @@ def run_default_trends(
     thresholds: Sequence[Threshold] | None = None,
 ) -> DefaultTrends:
     """The trends `horizon update` and the report show: level 50 and 80, frontier agents from
-    2023-01-01, 16 h ceiling, on the newest METR-Horizon-v1.1 headline snapshot (and on the
-    newest run-level fit, when there is one), with forecasts for data/thresholds.toml.
+    2023-01-01, 16 h ceiling, on the latest METR-Horizon-v1.1 headline snapshot (by publisher
+    version date, see ``store.latest_headline_snapshot``; and on the newest run-level fit,
+    when there is one), with forecasts for data/thresholds.toml.
 
     ``as_of`` defaults to the date of ``config.now`` (fixed by SOURCE_DATE_EPOCH).
     """
@@ -192,6 +195,8 @@ def trend_document(run: TrendRun) -> dict:
         forms.append({
             "form": f.form,
             "fitted": f.fit is not None,
+            "identified": f.fit is not None and f.identified,
+            "note": f.note,
             "skipped": f.skipped,
             "doubling_days": _n(f.doubling_days),
             "doubling_days_meaning": "constant" if f.form == "exponential" else "instantaneous at last_release",
@@ -232,6 +237,7 @@ def trend_document(run: TrendRun) -> dict:
         "form": "exponential",
         "doubling_days": _n(exp.doubling_days),
         "doubling_months": _n(exp.doubling_months),
+        "doubling_note": exp.note,
         "ci_low": _n(exp.ci_low),
         "ci_high": _n(exp.ci_high),
         "ci_level": exp.ci_level,
@@ -273,12 +279,17 @@ def forecast_document(run: ForecastRun) -> dict:
         "trends": [
             {"level": t.result.spec.level, "fit_id": t.fit_id,
              "doubling_days": _n(t.result.exponential.doubling_days),
+             "doubling_note": t.result.exponential.note,
              "ci_low": _n(t.result.exponential.ci_low), "ci_high": _n(t.result.exponential.ci_high),
              "interval_method": t.result.exponential.interval_method,
              "n_models": len(t.result.used)}
             for t in run.trends
         ],
         "ceiling_minutes": run.trends[0].result.spec.ceiling_minutes,
+        "forms_without_forecasts": [
+            {"level": t.result.spec.level, "form": f.form, "reason": f.skipped or f.note}
+            for t in run.trends for f in t.result.forms if f.fit is None or not f.identified
+        ],
         "forecasts": [
             {
                 "threshold": f.threshold, "label": f.label, "form": f.form, "level": f.level,

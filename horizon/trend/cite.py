@@ -59,9 +59,13 @@ def sentence(t: StoredTrend, full_hash: bool = False) -> str:
         f"{int(round(t.ci_level * 100))}% CI {_days(t.ci_low)} to {_days(t.ci_high)} days,"
         f" {t.interval_method}"
     )
+    if t.doubling_days is None or not math.isfinite(t.doubling_days):
+        # Never "doubled every unbounded days": a trend that did not grow is said so.
+        claim = "did not grow (the fitted slope of ln horizon is not positive, so there is no doubling time)"
+    else:
+        claim = f"doubled every {_days(t.doubling_days)} days ({ci})"
     return (
-        f"The {t.level}% time horizon of frontier AI agents doubled every {_days(t.doubling_days)} days"
-        f" ({ci}) between {t.first_release.isoformat()} and {t.last_release.isoformat()}"
+        f"The {t.level}% time horizon of frontier AI agents {claim} between {t.first_release.isoformat()} and {t.last_release.isoformat()}"
         f" ({t.n_models} frontier models {_window_text(t)}, frontier = at least as good as every agent"
         f" released on or before it; {_sources_text(t, full_hash)}; horizon {t.code_version}, trend fit {t.fit_id})."
     )
@@ -94,6 +98,7 @@ def citation_document(t: StoredTrend) -> dict:
         "level": t.level,
         "doubling_days": num(t.doubling_days),
         "doubling_months": num(t.doubling_months),
+        "doubling_note": t.note,
         "ci_low": num(t.ci_low),
         "ci_high": num(t.ci_high),
         "ci_level": t.ci_level,

@@ -15,7 +15,11 @@ DAYS_PER_MONTH = 365.25 / 12
 
 @dataclass(frozen=True)
 class LineFit:
-    """ln(minutes) = intercept + slope * x, x in days since 1970-01-01."""
+    """ln(minutes) = intercept + slope * x, x in days since 1970-01-01.
+
+    ``doubling_days`` is inf when the slope is not positive (the horizon did not grow);
+    trend results report that as no doubling time (None) with a note, never as a number.
+    """
 
     intercept: float
     slope: float
@@ -59,11 +63,15 @@ def fit_line(x, y) -> LineFit:
     ssr = float(np.dot(resid, resid))
     tss = float(np.sum((y - np.average(y)) ** 2))
     b0, b1 = (float(v) for v in beta)
+    if tss == 0:
+        # Every horizon equal: the line is flat (exactly, not up to rounding) and R² has no
+        # meaning (no variance to explain), so it is NaN, shown as "-".
+        b0, b1, ssr = float(y[0]), 0.0, 0.0
     return LineFit(
         intercept=b0 - b1 * centre,
         slope=b1,
         n=int(x.size),
-        r2=1 - ssr / tss,
+        r2=1 - ssr / tss if tss > 0 else math.nan,
         sse=ssr,
     )
 

@@ -32,6 +32,10 @@ BREAK_GRID_DAYS = 7.0
 # Ceiling of the saturating form above the highest point, in ln units: e^20 times higher is
 # no ceiling at all, and bounding it keeps the fit from running off to infinity.
 SATURATING_MAX_HEADROOM = 20.0
+# A fitted ceiling this close (ln units) to that bound counts as on it: when the points do not
+# bend, the least-squares surface is flat in the ceiling and the optimiser stops anywhere near
+# the bound (0.05-0.07 below it on the METR 80% points), not exactly on it.
+SATURATING_BOUND_TOLERANCE = 1.0
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,15 @@ def u_reaching_rows(form: str, P, y: float) -> np.ndarray:
         a, b, top = cols
         reach = (top - a - np.log(np.expm1(top - y))) / b
         return np.where((y >= top) | (b <= 0), np.inf, reach)
+
+
+def ceiling_at_bound(fit: FormFit, y) -> bool:
+    """True when a saturating fit's ceiling sits on the artificial upper bound: the points show
+    no levelling off, the ceiling is not identified and the curve is the exponential's."""
+    if fit.form != "saturating":
+        return False
+    top = float(np.max(np.asarray(y, dtype=float))) + SATURATING_MAX_HEADROOM
+    return fit.params[2] >= top - SATURATING_BOUND_TOLERANCE
 
 
 # --- fitting ---------------------------------------------------------------------------------

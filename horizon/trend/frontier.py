@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
@@ -23,7 +24,8 @@ class SelectedPoint:
     point: Point
     on_frontier: bool
     used: bool
-    excluded_reason: str | None   # no_release_date, no_estimate, not_frontier, before_window, after_window, above_ceiling
+    excluded_reason: str | None   # duplicate_model, no_release_date, no_estimate, not_frontier,
+                                  # before_window, after_window, above_ceiling
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,40 @@ def frontier_flags(points: Sequence[Point]) -> list[bool]:
     return flags
 
 
+def _suite_version(suite: str | None) -> tuple:
+    """'METR-Horizon-v1.10' after 'METR-Horizon-v1.9': numbers in a suite name compare as numbers."""
+    if suite is None:
+        return (0,)
+    return (1, *(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", suite)))
+
+
+def _rank(p: Point) -> tuple:
+    """How strongly a row of a model is preferred over another row of it (larger wins)."""
+    return (p.finite, _suite_version(p.suite), p.estimate if p.finite else float("-inf"))
+
+
+def one_point_per_model(points: Sequence[Point]) -> tuple[list[Point], list[Point]]:
+    """(kept, duplicates): one point per model_id, so a model spelt two ways in one file
+    (claude_opus_4_5 and claude_opus_4_5_inspect) counts once in the fit and the frontier.
+
+    Kept: a point with a finite horizon and release date over one without; then the one
+    measured on the newer suite version (a METR 1.1 file re-measuring an agent supersedes
+    its carried-over 1.0 row); then the higher estimate (the frontier asks for an agent's
+    best showing); then the spelling that sorts first, so the choice is deterministic.
+    """
+    best: dict[str, int] = {}
+    for i, p in enumerate(points):
+        j = best.get(p.model_id)
+        if j is None:
+            best[p.model_id] = i
+            continue
+        cur = points[j]
+        if _rank(p) > _rank(cur) or (_rank(p) == _rank(cur) and p.source_model < cur.source_model):
+            best[p.model_id] = i
+    keep = set(best.values())
+    return ([p for i, p in enumerate(points) if i in keep], [p for i, p in enumerate(points) if i not in keep])
+
+
 def select_points(
     points: Sequence[Point],
     window_from: date | None = None,
@@ -68,13 +104,22 @@ def select_points(
 
     The frontier is computed over all points before the window is applied, as METR does: an
     agent released in the window is not on the frontier if an earlier agent was better.
-    Rows are returned sorted by release date, then model id, so fits are deterministic.
+    Rows are returned sorted by release date, then model id, so fits are deterministic. A
+    model present under two spellings keeps one point (``one_point_per_model``); the other is
+    returned with reason duplicate_model and takes no part in the frontier.
     """
-    ordered = sorted(points, key=lambda p: (p.release_date or date.max, p.model_id, p.source_model))
-    flags = frontier_flags(ordered)
+    def by_date(p: Point):
+        return (p.release_date or date.max, p.model_id, p.source_model)
+
+    kept, duplicates = one_point_per_model(points)
+    kept = sorted(kept, key=by_date)
+    flagged = [(p, on, None) for p, on in zip(kept, frontier_flags(kept))]
+    flagged += [(p, False, "duplicate_model") for p in duplicates]
     rows = []
-    for p, on in zip(ordered, flags):
-        if p.release_date is None:
+    for p, on, reason in sorted(flagged, key=lambda r: by_date(r[0])):
+        if reason is not None:
+            pass   # duplicate_model
+        elif p.release_date is None:
             reason = "no_release_date"
         elif not p.finite:
             reason = "no_estimate"

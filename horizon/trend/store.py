@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,28 +32,69 @@ class TrendSource:
     label: str | None               # publisher label, e.g. METR-Horizon-v1.1
 
 
-def newest_headline_snapshot(con: duckdb.DuckDBPyConnection, label: str = METR_HEADLINE_LABEL) -> int:
-    """The default source: among snapshots labelled ``label`` that have published_horizons
-    rows, the one retrieved last (ties, e.g. files ingested in one update: the higher
-    snapshot_id, i.e. the one ingested last)."""
-    row = con.execute(
-        "SELECT s.snapshot_id FROM snapshots s"
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _first_date(text: str | None) -> date | None:
+    """The first real YYYY-MM-DD date in ``text`` (2026-13-40 is not one), or None."""
+    for m in _ISO_DATE.finditer(text or ""):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            continue
+    return None
+
+
+def headline_version_date(published_versions, origin: str, retrieved_at) -> date:
+    """The publisher's version date of one headline snapshot: the newest date written in its
+    rows' published_version (e.g. "METR-Horizon-v1.1 (2026-02-22)"), else a date in the file
+    name of its origin (benchmark_results_1_1.2026-01-30.yaml), else the day it was retrieved."""
+    dates = [d for d in (_first_date(v) for v in published_versions) if d is not None]
+    if dates:
+        return max(dates)
+    name = re.split(r"[/\\]", origin.split("?")[0].rstrip("/"))[-1]
+    found = _first_date(name)
+    if found is not None:
+        return found
+    return retrieved_at.date() if hasattr(retrieved_at, "date") else retrieved_at
+
+
+def latest_headline_snapshot(con: duckdb.DuckDBPyConnection, label: str = METR_HEADLINE_LABEL) -> int | None:
+    """The headline snapshot trends use by default, or None when the store has none.
+
+    Among snapshots labelled ``label`` that have published_horizons rows, the one with the
+    newest publisher version date (``headline_version_date``), so that ingesting an older
+    vintage after a newer one does not change the headline; ties (the same version from two
+    sources, e.g. our embedded CSV and METR's raw YAML) go to the higher snapshot_id.
+    Ingestion order and retrieval time only decide when a snapshot carries no version date.
+    """
+    rows = con.execute(
+        "SELECT s.snapshot_id, s.origin, s.retrieved_at,"
+        " list(DISTINCT p.published_version) FILTER (WHERE p.published_version IS NOT NULL)"
+        " FROM snapshots s JOIN published_horizons p USING (snapshot_id)"
         " WHERE s.publisher_label = ?"
-        " AND EXISTS (SELECT 1 FROM published_horizons p WHERE p.snapshot_id = s.snapshot_id)"
-        " ORDER BY s.retrieved_at DESC, s.snapshot_id DESC LIMIT 1",
+        " GROUP BY s.snapshot_id, s.origin, s.retrieved_at",
         [label],
-    ).fetchone()
-    if row is None:
+    ).fetchall()
+    if not rows:
+        return None
+    ranked = max((headline_version_date(r[3] or [], r[1], r[2]), int(r[0])) for r in rows)
+    return ranked[1]
+
+
+def _default_headline_snapshot(con, label: str = METR_HEADLINE_LABEL) -> int:
+    snapshot_id = latest_headline_snapshot(con, label)
+    if snapshot_id is None:
         raise NotFoundError(
             f"no {label} headline snapshot in the store: run `horizon update` or"
             " `horizon ingest` on a METR benchmark_results_1_1.yaml first"
         )
-    return int(row[0])
+    return snapshot_id
 
 
 def published_source(con, snapshot_id: int | None) -> TrendSource:
     if snapshot_id is None:
-        snapshot_id = newest_headline_snapshot(con)
+        snapshot_id = _default_headline_snapshot(con)
     row = con.execute(
         "SELECT publisher_label, (SELECT count(*) FROM published_horizons p WHERE p.snapshot_id = s.snapshot_id)"
         " FROM snapshots s WHERE snapshot_id = ?",
@@ -67,8 +109,11 @@ def published_source(con, snapshot_id: int | None) -> TrendSource:
 
 def load_published_points(con, snapshot_id: int, level: int) -> list[Point]:
     rows = con.execute(
+        # METR's plain is_sota is its 50% frontier flag: it says nothing about the 80% frontier,
+        # so without is_sota_p80 the publisher's 80% flag is unknown (NULL), not the 50% one.
         "SELECT model_id, source_model, release_date, estimate, ci_low, ci_high, suite,"
-        " coalesce(is_sota_level, is_sota) FROM published_horizons"
+        " CASE WHEN is_sota_level IS NOT NULL THEN is_sota_level WHEN level = 50 THEN is_sota END"
+        " FROM published_horizons"
         " WHERE snapshot_id = ? AND level = ? ORDER BY source_model",
         [snapshot_id, level],
     ).fetchall()
@@ -95,7 +140,7 @@ def runs_source(con, fit_id: int | None) -> TrendSource:
         fit_id = int(row[0])
     row = con.execute("SELECT input_snapshots FROM fits WHERE fit_id = ?", [fit_id]).fetchone()
     if row is None or not con.execute("SELECT count(*) FROM fit_horizons WHERE fit_id = ?", [fit_id]).fetchone()[0]:
-        raise NotFoundError(f"fit {fit_id}: no per-model horizons stored for it (see `horizon query fits`)")
+        raise NotFoundError(f"fit {fit_id}: no per-model horizons stored for it (list run-level fits with `horizon query run_horizons`, or make one with `horizon fit`)")
     snaps = tuple(sorted(int(s) for s in json.loads(row[0])))
     return TrendSource("runs", None, fit_id, snaps, "run-level fit")
 
@@ -148,6 +193,12 @@ def _insert_rows(con, table: str, rows: list[list], chunk: int = 500) -> None:
         con.execute(f"INSERT INTO {table} VALUES " + ", ".join([one] * len(part)), [v for r in part for v in r])
 
 
+def _params(f) -> dict:
+    if f.fit is None:
+        return {"skipped": f.skipped}
+    return {k: _num(v) for k, v in f.fit.named_params().items()}
+
+
 def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> None:
     spec = result.spec
     used = result.used
@@ -164,7 +215,7 @@ def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> No
                 len(used), models, _num(f.doubling_days), _num(f.doubling_months), _num(f.ci_low),
                 _num(f.ci_high), f.ci_level, f.interval_method, f.interval_text, f.n_replicates,
                 _num(f.r2), None if f.fit is None else f.fit.sse, _num(f.aic), _num(f.bic),
-                json.dumps(f.fit.named_params() if f.fit else {"skipped": f.skipped}, sort_keys=True),
+                json.dumps(_params(f), sort_keys=True),
                 f.break_date, _num(f.p_value),
                 result.break_test.method if (f.form == "piecewise" and result.break_test) else None,
                 None if bt is None else bt.n_cutoffs, None if bt is None else bt.n_predictions,
@@ -173,6 +224,7 @@ def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> No
                 None if bt is None else _num(bt.rmse_log), None if bt is None else _num(bt.mean_log_error),
                 None if bt is None else bt.n_infinite,
                 None if bt is None else _num(bt.coverage80), None if bt is None else _num(bt.coverage95),
+                f.identified, f.note,   # migration 0005
             ]
         )
     _insert_rows(con, "trend_fits", form_rows)
@@ -241,6 +293,7 @@ class StoredTrend:
     code_version: str
     created_at: object
     snapshots: tuple[dict, ...]     # snapshot_id, origin, sha256, retrieved_at, publisher_label
+    note: str | None = None         # why doubling_days is missing (e.g. the horizon did not grow)
 
 
 def latest_trend_fit_id(con, level: int | None = None) -> int | None:
@@ -258,7 +311,7 @@ def load_stored_trend(con, fit_id: int) -> StoredTrend:
         "SELECT t.fit_id, t.level, t.source_kind, t.snapshot_id, t.source_fit_id, t.window_from,"
         " t.window_to, t.ceiling_minutes, t.frontier_rule, t.first_release, t.last_release,"
         " t.n_models, t.models, t.doubling_days, t.doubling_months, t.ci_low, t.ci_high, t.ci_level,"
-        " t.interval_method, t.interval_text, t.r2, f.code_version, f.created_at, f.input_snapshots"
+        " t.interval_method, t.interval_text, t.r2, f.code_version, f.created_at, f.input_snapshots, t.note"
         " FROM trend_fits t JOIN fits f USING (fit_id) WHERE t.fit_id = ? AND t.form = 'exponential'",
         [fit_id],
     ).fetchone()
@@ -278,5 +331,5 @@ def load_stored_trend(con, fit_id: int) -> StoredTrend:
         ).fetchall()
     )
     return StoredTrend(
-        *row[:12], tuple(json.loads(row[12])), *row[13:23], snaps
+        *row[:12], tuple(json.loads(row[12])), *row[13:23], snaps, row[24]
     )

@@ -122,3 +122,22 @@ def test_a_bad_source_date_epoch_is_a_one_line_error(tmp_path):
     result = run_cli("--db", str(tmp_path / "h.duckdb"), "models", env={"SOURCE_DATE_EPOCH": "soon"})
     assert result.exit_code == 1
     assert result.stderr == "horizon: SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01, got 'soon'\n"
+
+
+def test_update_refits_what_was_ingested_since_and_ignores_older_versions(tmp_path):
+    from tests.conftest import METR
+
+    db = str(tmp_path / "h.duckdb")
+    env = {"HORIZON_OFFLINE": "1", "SOURCE_DATE_EPOCH": "1772366400", "HORIZON_REPORTS": str(tmp_path / "reports")}
+    first = json.loads(run_cli("--db", db, "update", "--json", env=env).stdout)
+    # An older published version ingested later does not become the headline.
+    assert run_cli("--db", db, "ingest", str(VINTAGES[0]), env=env).exit_code == 0
+    second = json.loads(run_cli("--db", db, "update", "--json", env=env).stdout)
+    assert second["stages"]["trend"]["status"] == "unchanged"
+    assert second["stages"]["trend"]["citation"] == first["stages"]["trend"]["citation"]
+    assert second["summary"]["latest_headline"] == first["summary"]["latest_headline"]
+    # New run-level data ingested by hand is fitted by the next update.
+    assert run_cli("--db", db, "ingest", str(METR / "all_runs_2025-03.jsonl"), env=env).exit_code == 0
+    third = json.loads(run_cli("--db", db, "update", "--json", env=env).stdout)
+    assert third["stages"]["fit"]["status"] == "fitted"
+    assert third["stages"]["fit"]["fit_id"] != first["stages"]["fit"]["fit_id"]

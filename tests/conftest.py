@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
@@ -42,6 +41,15 @@ def table_counts(con) -> dict[str, int]:
     tables = [r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
     return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def db_counts(path) -> dict[str, int]:
+    """table_counts of the database file at ``path``, opened and closed again."""
+    con = connect(path)
+    try:
+        return table_counts(con)
+    finally:
+        con.close()
 
 
 def run_cli(*args: str, env: dict | None = None):

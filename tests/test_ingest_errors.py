@@ -8,7 +8,7 @@ import json
 import pytest
 
 from horizon.store import connect
-from tests.conftest import METR, VINTAGES, run_cli, table_counts
+from tests.conftest import VINTAGES, db_counts, run_cli
 
 GOOD_YAML = """\
 benchmark_name: METR-Horizon-v1.1
@@ -70,47 +70,39 @@ def store_with_data(tmp_path):
     return db
 
 
-def counts(db):
-    con = connect(db)
-    try:
-        return table_counts(con)
-    finally:
-        con.close()
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_input_gives_one_line_error_exit_1_and_leaves_the_database_unchanged(tmp_path, store_with_data, case):
     name, content, message = CASES[case]
     bad = tmp_path / name
     bad.write_text(content, encoding="utf-8")
-    before = counts(store_with_data)
+    before = db_counts(store_with_data)
     # The good file in the same command must not be written either: one transaction.
     result = run_cli("--db", str(store_with_data), "ingest", str(VINTAGES[1]), str(bad))
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == f"horizon: {str(tmp_path)}/{message}\n"
-    assert counts(store_with_data) == before
+    assert db_counts(store_with_data) == before
 
 
 def test_file_that_is_not_utf8_names_the_line_of_the_bad_byte(tmp_path, store_with_data):
     bad = tmp_path / "latin1.yaml"
     bad.write_bytes(GOOD_YAML.replace("model_a", "mod\xe8le").encode("latin-1"))
-    before = counts(store_with_data)
+    before = db_counts(store_with_data)
     result = run_cli("--db", str(store_with_data), "ingest", str(bad))
     assert result.exit_code == 1
     assert result.stderr == f"horizon: {bad}: line 3: expected UTF-8 text, got byte 0xe8\n"
-    assert counts(store_with_data) == before
+    assert db_counts(store_with_data) == before
 
 
 def test_file_far_larger_than_any_real_one_is_refused_before_reading(tmp_path, store_with_data):
     huge = tmp_path / "huge.jsonl"
     with huge.open("wb") as f:  # sparse: instant, and never read
         f.truncate(200 * 1024 * 1024)
-    before = counts(store_with_data)
+    before = db_counts(store_with_data)
     result = run_cli("--db", str(store_with_data), "ingest", str(huge))
     assert result.exit_code == 1
     assert result.stderr == f"horizon: {huge}: expected at most 67,108,864 bytes, the file has 209,715,200\n"
-    assert counts(store_with_data) == before
+    assert db_counts(store_with_data) == before
 
 
 def test_missing_file_and_unknown_format_are_one_line_errors(tmp_path, store_with_data):
@@ -148,11 +140,11 @@ def test_a_failure_no_parser_foresaw_is_still_one_line_naming_the_file(tmp_path,
     monkeypatch.setattr(metr_yaml, "parse", broken)
     good = tmp_path / "good.yaml"
     good.write_text(GOOD_YAML, encoding="utf-8")
-    before = counts(store_with_data)
+    before = db_counts(store_with_data)
     result = run_cli("--db", str(store_with_data), "ingest", str(good))
     assert result.exit_code == 1
     assert result.stderr == f"horizon: {good}: expected a file horizon can read (RuntimeError: something odd)\n"
-    assert counts(store_with_data) == before
+    assert db_counts(store_with_data) == before
 
 
 def test_a_directory_is_not_a_file(tmp_path, store_with_data):

@@ -11,7 +11,7 @@ import pytest
 from horizon.errors import InputError
 from horizon.formats import embedded
 from horizon.store import connect
-from tests.conftest import run_cli, table_counts
+from tests.conftest import db_counts, run_cli
 
 RUN = {"run_id": "r1", "task_id": "t1", "task_family": "f1", "alias": "A", "human_minutes": 5,
        "score_binarized": 1}
@@ -197,25 +197,17 @@ def db(tmp_path):
     return tmp_path / "h.duckdb"
 
 
-def counts(db) -> dict[str, int]:
-    con = connect(db)
-    try:
-        return table_counts(con)
-    finally:
-        con.close()
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_input_gives_one_line_error_exit_1_and_leaves_the_database_unchanged(tmp_path, db, case):
     name, content, message = CASES[case]
     bad = tmp_path / name
     bad.write_text(content, encoding="utf-8", newline="")
-    before = counts(db)
+    before = db_counts(db)
     result = run_cli("--db", str(db), "ingest", str(bad))
     assert result.stderr == f"horizon: {tmp_path}/{message}\n"
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert counts(db) == before
+    assert db_counts(db) == before
 
 
 def _ingested(tmp_path, db, name: str, content: str):

@@ -30,7 +30,9 @@ def forms_table(fits: list[dict[str, Any]], level: str) -> Html:
     return table(
         fits,
         [
-            Column("Form", lambda f: f["form"]),
+            # A form whose parameters the data cannot pin down (a saturating ceiling on its
+            # bound) keeps its row for the comparison, but must not read like a real fit.
+            Column("Form", lambda f: f["form"] + (" (ceiling not identified)" if f.get("identified") is False else "")),
             Column("Doubling time (days)", lambda f: _days(f.get("doubling_days")), numeric=True,
                    note="exponential: constant; other forms: at the last release used"),
             Column("95% interval", lambda f: "–" if f.get("ci_low") is None else f"{_days(f['ci_low'])} – {_days(f['ci_high'])}", numeric=True),

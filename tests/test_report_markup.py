@@ -51,3 +51,14 @@ def test_vintage_changes_ignore_rounding_but_not_revisions():
     assert classify(10.0, 10.02) == "unchanged"
     assert classify(10.0, 11.0) == "revised up"
     assert classify(10.0, 9.0) == "revised down"
+
+
+def test_trend_forms_table_says_when_a_ceiling_is_not_identified():
+    from horizon.report.pages.trends import forms_table
+
+    fits = [dict(form=f, doubling_days=122.6, ci_low=None, ci_high=None, n_models=14, aic=25.7, bic=28.3,
+                 bt_mae_log=1.0, bt_cov80=0.4, bt_cov95=0.9, identified=ident)
+            for f, ident in (("exponential", True), ("saturating", False))]
+    html = forms_table(fits, "50")
+    assert "saturating (ceiling not identified)" in html
+    assert "exponential (ceiling" not in html

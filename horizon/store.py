@@ -94,4 +94,11 @@ def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.Du
         raise HorizonError(f"{path}: cannot open database: {first}") from None
     if not read_only:
         migrate(con)
+    elif (missing := [m.name for m in migrations() if m.name not in applied_migrations(con)]):
+        # Read-only readers (query, report) rely on every table and view; say how to upgrade.
+        con.close()
+        raise HorizonError(
+            f"{path}: database lacks migrations {', '.join(missing)}; run `horizon update` (or any"
+            " `horizon ingest`) once to upgrade it"
+        )
     return con

@@ -203,9 +203,14 @@ def _trend(con, fit_id: int, level: int, vintage, release) -> None:
 
 
 def test_vintage_date_comes_from_the_file_name_else_the_retrieval_day():
-    s = data.Snapshot(1, "k", "x/benchmark_results_1_1.2026-02-22.yaml", datetime(2026, 3, 1), "0" * 64, 1, 1, "L", None)
-    assert s.vintage_date == date(2026, 2, 22)
-    undated = data.Snapshot(2, "k", "https://metr.org/assets/benchmark_results_1_1.yaml", datetime(2026, 3, 1, 9), "0" * 64, 1, 1, "L", None)
+    from horizon.store import connect
+
+    con = connect()
+    for sid, origin, when in [(1, "x/benchmark_results_1_1.2026-02-22.yaml", "2026-03-01 00:00"),
+                              (2, "https://metr.org/assets/benchmark_results_1_1.yaml", "2026-03-01 09:00")]:
+        con.execute("INSERT INTO snapshots VALUES (?, 'k', ?, ?, ?, 1, 1, 'L', NULL)", [sid, origin, when, str(sid) * 64])
+    dated, undated = data.snapshots(con)
+    assert dated.vintage_date == date(2026, 2, 22)
     assert undated.vintage_date == date(2026, 3, 1)
 
 

@@ -36,3 +36,12 @@ def test_a_failing_transaction_leaves_nothing_behind(con):
             con.execute("INSERT INTO models VALUES ('x', 'X', NULL, NULL, false)")
             con.execute("INSERT INTO models VALUES ('x', 'X again', NULL, NULL, false)")
     assert con.execute("SELECT count(*) FROM models").fetchone()[0] == 0
+
+
+def test_a_read_only_reader_of_an_older_database_is_told_how_to_upgrade_it(tmp_path):
+    con = connect(tmp_path / "h.duckdb")
+    con.execute("DELETE FROM schema_migrations WHERE number = (SELECT max(number) FROM schema_migrations)")
+    con.close()
+    newest = migrations()[-1].name
+    with pytest.raises(HorizonError, match=f"lacks migrations {newest}; run `horizon update`"):
+        connect(tmp_path / "h.duckdb", read_only=True)

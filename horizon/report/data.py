@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import PurePosixPath
 from typing import Any
 
 import duckdb
@@ -18,7 +17,6 @@ import duckdb
 # estimate above it is an extrapolation of the fitted curve, not a measurement.
 METR_CEILING_MINUTES = 16 * 60.0
 
-_DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -57,22 +55,9 @@ class Snapshot:
     publisher_label: str | None
     citation: str | None
     published_version: str | None = None  # what our embedded rows say they copy, if anything
-
-    @property
-    def vintage_date(self) -> date:
-        """When this copy was published or taken: the date of the published version our
-        embedded rows name, else a date in the file name, else the retrieval day.
-
-        METR does not date its headline files; the copies we keep carry the date in their name
-        (``benchmark_results_1_1.2026-02-22.yaml``).
-        """
-        found = _DATE_IN_NAME.search(self.published_version or "") or _DATE_IN_NAME.search(PurePosixPath(self.origin).name)
-        if found:
-            try:
-                return date.fromisoformat(found.group(1))
-            except ValueError:
-                pass
-        return self.retrieved_at.date()
+    # When this copy was published or taken: the store's snapshot_versions view decides
+    # (version in our rows, else a date in the file name, else the retrieval day).
+    vintage_date: date | None = None
 
     @property
     def vintage_label(self) -> str:
@@ -86,10 +71,9 @@ def snapshots(con: duckdb.DuckDBPyConnection) -> list[Snapshot]:
         return []
     found = rows(
         con,
-        "SELECT snapshot_id, source_kind, origin, retrieved_at, sha256, bytes, rows, publisher_label,"
-        " citation, (SELECT max(p.published_version) FROM published_horizons p"
-        " WHERE p.snapshot_id = s.snapshot_id) AS published_version"
-        " FROM snapshots s ORDER BY snapshot_id",
+        "SELECT s.snapshot_id, s.source_kind, s.origin, s.retrieved_at, s.sha256, s.bytes, s.rows,"
+        " s.publisher_label, s.citation, v.published_version, v.version_date AS vintage_date"
+        " FROM snapshots s JOIN snapshot_versions v USING (snapshot_id) ORDER BY s.snapshot_id",
     )
     return [Snapshot(**r) for r in found]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,54 +31,20 @@ class TrendSource:
     label: str | None               # publisher label, e.g. METR-Horizon-v1.1
 
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-def _first_date(text: str | None) -> date | None:
-    """The first real YYYY-MM-DD date in ``text`` (2026-13-40 is not one), or None."""
-    for m in _ISO_DATE.finditer(text or ""):
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            continue
-    return None
-
-
-def headline_version_date(published_versions, origin: str, retrieved_at) -> date:
-    """The publisher's version date of one headline snapshot: the newest date written in its
-    rows' published_version (e.g. "METR-Horizon-v1.1 (2026-02-22)"), else a date in the file
-    name of its origin (benchmark_results_1_1.2026-01-30.yaml), else the day it was retrieved."""
-    dates = [d for d in (_first_date(v) for v in published_versions) if d is not None]
-    if dates:
-        return max(dates)
-    name = re.split(r"[/\\]", origin.split("?")[0].rstrip("/"))[-1]
-    found = _first_date(name)
-    if found is not None:
-        return found
-    return retrieved_at.date() if hasattr(retrieved_at, "date") else retrieved_at
-
-
 def latest_headline_snapshot(con: duckdb.DuckDBPyConnection, label: str = METR_HEADLINE_LABEL) -> int | None:
     """The headline snapshot trends use by default, or None when the store has none.
 
     Among snapshots labelled ``label`` that have published_horizons rows, the one with the
-    newest publisher version date (``headline_version_date``), so that ingesting an older
+    newest publisher version date (the ``snapshot_versions`` view), so that ingesting an older
     vintage after a newer one does not change the headline; ties (the same version from two
     sources, e.g. our embedded CSV and METR's raw YAML) go to the higher snapshot_id.
-    Ingestion order and retrieval time only decide when a snapshot carries no version date.
     """
-    rows = con.execute(
-        "SELECT s.snapshot_id, s.origin, s.retrieved_at,"
-        " list(DISTINCT p.published_version) FILTER (WHERE p.published_version IS NOT NULL)"
-        " FROM snapshots s JOIN published_horizons p USING (snapshot_id)"
-        " WHERE s.publisher_label = ?"
-        " GROUP BY s.snapshot_id, s.origin, s.retrieved_at",
+    row = con.execute(
+        "SELECT snapshot_id FROM snapshot_versions WHERE publisher_label = ? AND has_headline"
+        " ORDER BY version_date DESC, snapshot_id DESC LIMIT 1",
         [label],
-    ).fetchall()
-    if not rows:
-        return None
-    ranked = max((headline_version_date(r[3] or [], r[1], r[2]), int(r[0])) for r in rows)
-    return ranked[1]
+    ).fetchone()
+    return None if row is None else int(row[0])
 
 
 def _default_headline_snapshot(con, label: str = METR_HEADLINE_LABEL) -> int:

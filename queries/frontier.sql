@@ -1,8 +1,8 @@
--- Frontier models in the newest METR-Horizon-v1.1 snapshot: p50 at least the best of every model released on or before (ties count).
+-- Frontier models in the newest published METR-Horizon-v1.1 version: p50 at least the best of every model released on or before (ties count).
 WITH latest AS (
-    SELECT max(snapshot_id) AS snapshot_id FROM snapshots
-    WHERE publisher_label = 'METR-Horizon-v1.1'
-      AND snapshot_id IN (SELECT snapshot_id FROM published_horizons)
+    SELECT snapshot_id FROM snapshot_versions
+    WHERE publisher_label = 'METR-Horizon-v1.1' AND has_headline
+    ORDER BY version_date DESC, snapshot_id DESC LIMIT 1
 ), points AS (
     SELECT p.*, max(p.estimate) OVER (
                ORDER BY p.release_date RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS best_so_far

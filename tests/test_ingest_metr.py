@@ -107,3 +107,12 @@ def test_format_can_be_forced_and_a_wrong_forced_format_fails_cleanly(con, confi
 
     with pytest.raises(InputError):
         ingest(con, config, [str(METR / "benchmark_results_1_0.yaml")], fmt="metr_runs_jsonl")
+
+
+def test_named_queries_take_the_newest_published_version_not_the_last_ingested(con, config):
+    newer, older = ingest(con, config, [str(VINTAGES[1]), str(VINTAGES[0])])
+    frontier = run_query(config, "frontier", con=con)
+    assert {r[-1] for r in frontier.rows} == {newer.snapshot_id}
+    latest = run_query(config, "latest_horizons", con=con)
+    opus = [dict(zip(latest.columns, r)) for r in latest.rows if r[1] == "claude-opus-4-5"]
+    assert opus[0]["snapshot_id"] == newer.snapshot_id

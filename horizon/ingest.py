@@ -7,7 +7,6 @@ Identical bytes are one snapshot; ingesting them again changes nothing and says 
 from __future__ import annotations
 
 import hashlib
-import inspect
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
@@ -67,21 +66,18 @@ def source_name(origin: str) -> str:
 
 
 def parse_bytes(data: bytes, origin: str, fmt: str | None = None) -> Parsed:
+    """Decode, pick the parser (forced by ``fmt`` or detected), and parse.
+
+    A module reading several formats (``KINDS``) takes the forced kind, or works it out from
+    the content itself. Any failure a parser did not foresee is still one line naming the
+    file (the parsers' own errors say more: line, key and what was expected).
+    """
     text = decode(data, origin)
     module = formats.parser_for(fmt) if fmt else formats.detect(text, source_name(origin), origin)
-    kind = fmt or None
-    if kind is None and len(getattr(module, "KINDS", [])) > 1 and hasattr(module, "kind_of"):
-        kind = module.kind_of(text, source_name(origin))
-    if "kind" in inspect.signature(module.parse).parameters:
-        return module.parse(text, origin, kind=kind)
-    return module.parse(text, origin)
-
-
-def parse_checked(data: bytes, origin: str, fmt: str | None = None) -> Parsed:
-    """parse_bytes, with any failure a parser did not foresee still reported as one line that
-    names the file (the parsers' own errors say more: line, key and what was expected)."""
     try:
-        return parse_bytes(data, origin, fmt)
+        if hasattr(module, "KINDS"):
+            return module.parse(text, origin, kind=fmt)
+        return module.parse(text, origin)
     except HorizonError:
         raise
     except Exception as exc:  # noqa: BLE001 (a backstop: the message names the exception)
@@ -126,7 +122,7 @@ def ingest_bytes(
             if existing:
                 results.append(IngestResult(origin, existing[0], existing[1], digest, len(data), existing[2], False, existing[3]))
                 continue
-            parsed = parse_checked(data, origin, fmt)
+            parsed = parse_bytes(data, origin, fmt)
             snapshot_id = write_snapshot(con, config, registry, origin, data, digest, parsed)
             results.append(IngestResult(origin, snapshot_id, parsed.kind, digest, len(data), parsed.rows, True, parsed.publisher_label))
     return results

@@ -14,7 +14,7 @@ from horizon.config import Config
 from horizon.errors import FetchError
 from horizon.fetch import fetch_url, read_source
 from horizon.ingest import IngestResult, ingest_bytes
-from horizon.sources import load_sources
+from horizon.sources import Sources, load_sources
 
 NETWORK_PROBE_TIMEOUT_S = 5.0
 
@@ -27,9 +27,8 @@ class UpdateResult:
     stages: dict[str, Any] = field(default_factory=dict)
 
 
-def fetch_published(config: Config) -> tuple[list[tuple[str, bytes]], str]:
+def fetch_published(config: Config, sources: Sources) -> tuple[list[tuple[str, bytes]], str]:
     """Fetch every published source; on the first network failure, stop and say why."""
-    sources = load_sources(config.data_dir)
     if config.offline:
         return [], "skipped (HORIZON_OFFLINE is set): using the embedded data in data/"
     fetched = []
@@ -85,7 +84,7 @@ def run_update(con: duckdb.DuckDBPyConnection, config: Config, report_dir=None) 
     """Ingest, then fit and trend when something new arrived (or nothing was fitted yet), then
     write the report. Running it again on unchanged sources writes no new fits."""
     sources = load_sources(config.data_dir)
-    fetched, network = fetch_published(config)
+    fetched, network = fetch_published(config, sources)
     # Embedded files are named by their place in the project (data/...), not this machine's
     # absolute path, so the store and reports are the same on every clone.
     embedded = [

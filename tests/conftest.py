@@ -12,6 +12,9 @@ from horizon.store import connect
 SHARED = PROJECT_DIR.parent / "shared" / "data"
 METR = SHARED / "metr"
 VINTAGES = sorted((METR / "vintages").glob("benchmark_results_1_1.*.yaml"))
+# Each published METR 1.1 version by its date; tests name the one they mean, so a newer copy
+# arriving in ../shared/data changes only the tests about "the newest".
+VINTAGE = {p.name.split(".")[1]: p for p in VINTAGES}
 FIXED_NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
 

@@ -42,7 +42,7 @@ def test_update_on_a_fresh_database_ingests_the_embedded_data_offline_then_chang
     assert again["summary"]["tables"] == doc["summary"]["tables"]
     assert doc["stages"]["fit"]["status"] == "fitted" and again["stages"]["fit"]["status"] == "unchanged"
     assert doc["stages"]["trend"]["citation"] == again["stages"]["trend"]["citation"]
-    assert doc["stages"]["trend"]["citation"].startswith("The 50% time horizon of frontier AI agents doubled every 122.6 days")
+    assert doc["stages"]["trend"]["citation"].startswith("The 50% time horizon of frontier AI agents doubled every 128.7 days")
     assert (tmp_path / "reports" / "site" / "index.html").is_file()
 
 
@@ -73,7 +73,7 @@ def test_query_prints_one_json_document_with_columns_and_rows(loaded_db):
     result = run_cli("--db", loaded_db, "query", "doubling_claims", "--json")
     doc = json.loads(result.stdout)
     assert doc["query"] == "doubling_claims"
-    assert [r["doubling_days"] for r in doc["rows"] if r["window_name"] == "from_2023_on"] == [130.801, 122.611]
+    assert [r["doubling_days"] for r in doc["rows"] if r["window_name"] == "from_2023_on"] == [130.801, 122.611, 128.744]
 
 
 def test_query_writes_csv_and_parquet_that_read_back_the_same(loaded_db, tmp_path):
@@ -99,7 +99,7 @@ def test_raw_sql_errors_are_one_line_and_the_store_is_opened_read_only(loaded_db
     result = run_cli("--db", loaded_db, "query", "DELETE FROM snapshots")
     assert result.exit_code == 1 and result.stderr.startswith("horizon: query SQL: ")
     count = json.loads(run_cli("--db", loaded_db, "query", "SELECT count(*) AS n FROM snapshots", "--json").stdout)
-    assert count["rows"] == [{"n": 2}]
+    assert count["rows"] == [{"n": len(VINTAGES)}]
 
 
 def test_query_without_a_database_says_how_to_make_one(tmp_path):

@@ -60,7 +60,7 @@ def test_publisher_doubling_time_claim_is_stored_per_version(con, config):
     for origin, window, point, low, high in claims:
         published = yaml.safe_load(open(origin))["doubling_time_in_days"][window]
         assert (point, low, high) == (published["point_estimate"], published.get("ci_low"), published.get("ci_high"))
-    assert len(claims) == 4
+    assert len(claims) == 2 * len(VINTAGES)   # from_2023_on and all_time_stitched in each
 
 
 def test_ingesting_identical_bytes_again_changes_nothing_and_says_so(con, config):
@@ -71,16 +71,17 @@ def test_ingesting_identical_bytes_again_changes_nothing_and_says_so(con, config
     assert table_counts(con) == before
 
 
-def test_two_versions_of_the_1_1_yaml_are_two_snapshots_and_history_shows_opus_4_6_in_each(con, config):
+def test_each_version_of_the_1_1_yaml_is_its_own_snapshot_and_history_shows_opus_4_6_in_each(con, config):
     results = ingest(con, config, [str(p) for p in VINTAGES])
-    assert len({r.snapshot_id for r in results}) == 2
+    assert len({r.snapshot_id for r in results}) == len(VINTAGES)
     history = run_query(config, "model_history", {"model": "Claude Opus 4.6"}, con=con)
     rows = {r[0]: dict(zip(history.columns, r)) for r in history.rows}
     assert set(rows) == {r.snapshot_id for r in results}
-    older, newer = (rows[r.snapshot_id] for r in results)
-    assert older["p50_minutes"] is None  # not in the 2026-01-30 version
-    published = yaml.safe_load(VINTAGES[1].read_text())["results"]["claude_opus_4_6_inspect"]
-    assert newer["p50_minutes"] == published["metrics"]["p50_horizon_length"]["estimate"]
+    for path, r in zip(VINTAGES, results):
+        published = yaml.safe_load(path.read_text())["results"].get("claude_opus_4_6_inspect")
+        expected = None if published is None else published["metrics"]["p50_horizon_length"]["estimate"]
+        assert rows[r.snapshot_id]["p50_minutes"] == expected
+    assert rows[results[0].snapshot_id]["p50_minutes"] is None  # not in the 2026-01-30 version
 
 
 def test_runs_jsonl_ingests_every_run_with_its_agent_mapped_to_a_canonical_model(con, config):
@@ -110,7 +111,7 @@ def test_format_can_be_forced_and_a_wrong_forced_format_fails_cleanly(con, confi
 
 
 def test_named_queries_take_the_newest_published_version_not_the_last_ingested(con, config):
-    newer, older = ingest(con, config, [str(VINTAGES[1]), str(VINTAGES[0])])
+    newer, older = ingest(con, config, [str(VINTAGES[-1]), str(VINTAGES[0])])
     frontier = run_query(config, "frontier", con=con)
     assert {r[-1] for r in frontier.rows} == {newer.snapshot_id}
     latest = run_query(config, "latest_horizons", con=con)

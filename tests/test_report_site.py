@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from test_report_data import XSS, fixture_store
 
@@ -191,5 +192,7 @@ def test_site_builds_from_the_real_published_files(tmp_path):
     result = build_site(con, config, tmp_path / "site", export=False)
     pages = html_files(result)
     assert {"overview-p50", "vintages-p50", "vintages-doubling", "domains-horizons", "models-success-curves"} <= set(result.charts)
-    assert "122.6 days" in pages["index.html"]  # METR's published from_2023_on figure, latest vintage
+    newest = yaml.safe_load(max((metr / "vintages").glob("*.yaml")).read_text())
+    claim = newest["doubling_time_in_days"]["from_2023_on"]["point_estimate"]
+    assert f"{claim:.1f} days" in pages["index.html"]  # METR's published from_2023_on figure, latest vintage
     assert "Claude Opus 4.5" in pages["models.html"]

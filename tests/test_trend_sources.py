@@ -17,10 +17,10 @@ from horizon.trend.store import (
     load_published_points,
     runs_source,
 )
-from tests.conftest import VINTAGES
+from tests.conftest import VINTAGE
 
 FAST = TrendSpec(n_boot=500, n_boot_forms=60, n_break_boot=49)
-JAN, FEB = VINTAGES   # benchmark_results_1_1.2026-01-30.yaml, ...2026-02-22.yaml
+JAN, FEB = VINTAGE["2026-01-30"], VINTAGE["2026-02-22"]
 
 
 @pytest.mark.parametrize("order", [(FEB, JAN), (JAN, FEB)], ids=["older_ingested_last", "newer_ingested_last"])

@@ -18,6 +18,7 @@ update: install
 	$(BIN)/horizon update
 
 test: install
+	$(BIN)/ruff check horizon tests scripts benchmarks
 	$(BIN)/python -m pytest
 
 bench: install

@@ -24,7 +24,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from horizon.fit.runs import FitOptions, fit_runs, runs_frame_from_jsonl
+from horizon.fit.runs import FitOptions, fit_runs, runs_frame_from_jsonl  # noqa: E402  (after the path insert)
 
 RUNS = Path(__file__).resolve().parents[2] / "shared" / "data" / "metr" / "all_runs_2025-03.jsonl"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from horizon.errors import ConfigError
@@ -29,7 +29,7 @@ class Config:
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout_s: float = DEFAULT_TIMEOUT_S
     # "Now" for stamping snapshots and fits. Fixed via SOURCE_DATE_EPOCH for reproducible output.
-    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
+    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
     offline: bool = False
 
 
@@ -38,8 +38,8 @@ def _now_from_env(env) -> datetime:
     if epoch:
         if not epoch.strip().isdigit():
             raise ConfigError(f"SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01, got {epoch!r}")
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(timezone.utc).replace(microsecond=0)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def load_config(db: str | os.PathLike | None = None, env=None, **overrides) -> Config:

@@ -45,7 +45,7 @@ def fetch_url(url: str, max_bytes: int, timeout_s: float) -> bytes:
         raise
     except urllib.error.HTTPError as exc:
         raise FetchError(f"{url}: expected HTTP 200, got {exc.code} {exc.reason}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise FetchError(f"{url}: no answer within {timeout_s:g} s (timed out)") from None
     except urllib.error.URLError as exc:
         reason = exc.reason

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ VINTAGES = sorted((METR / "vintages").glob("benchmark_results_1_1.*.yaml"))
 # Each published METR 1.1 version by its date; tests name the one they mean, so a newer copy
 # arriving in ../shared/data changes only the tests about "the newest".
 VINTAGE = {p.name.split(".")[1]: p for p in VINTAGES}
-FIXED_NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+FIXED_NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True, scope="session")

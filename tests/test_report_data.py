@@ -8,7 +8,7 @@ purpose: a model called ``<script>alert(1)</script>`` must show up as text every
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from horizon.config import load_config
@@ -17,7 +17,7 @@ from horizon.store import connect
 
 XSS = "<script>alert(1)</script>"
 SQLISH = "Robert'); DROP TABLE models;-- & co"
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 THRESHOLDS = """\
 [work-day-50]

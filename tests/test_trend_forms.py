@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from horizon.trend.backtest import backtest
-from horizon.trend.forms import FORMS, break_test, curve, fit_form, u_reaching
 from horizon.trend.exponential import LN2
+from horizon.trend.forms import FORMS, break_test, curve, fit_form, u_reaching
 from horizon.trend.points import Point, date_from_day
 
 X0 = 19500.0  # 2023-05-24

@@ -8,9 +8,9 @@ numbers. ``horizon.trend.api`` loads the points from the store and saves the res
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from typing import Mapping, Sequence
 
 import numpy as np
 

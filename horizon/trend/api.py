@@ -15,9 +15,9 @@ picks another headline snapshot; ``run_fit_id`` / ``from_runs`` use a run-level 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Sequence
 
 import duckdb
 

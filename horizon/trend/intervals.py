@@ -171,7 +171,7 @@ def doubling_interval(draws: LineDraws, level: float = 0.95) -> DoublingInterval
 
 
 def ols_t_interval(x, y, level: float = 0.95) -> DoublingInterval:
-    from scipy.special import stdtrit   # the t quantile (scipy.stats.t.ppf), lighter import
+    from scipy.special import stdtrit  # the t quantile (scipy.stats.t.ppf), lighter import
 
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)

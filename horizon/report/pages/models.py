@@ -119,7 +119,7 @@ def build(ctx: Context) -> Page:
         latest[s.publisher_label or s.source_kind] = s
     if not latest and not fit_rows:
         body.empty("No horizons yet.", "horizon ingest <METR benchmark_results YAML>")
-    for label, snap in sorted(latest.items(), key=lambda kv: (-kv[1].vintage_date.toordinal(), -kv[1].snapshot_id)):
+    for _label, snap in sorted(latest.items(), key=lambda kv: (-kv[1].vintage_date.toordinal(), -kv[1].snapshot_id)):
         body.text("h2", f"Published: {ctx.vintage_label(snap.snapshot_id)}")
         rows_ = pivot(data.published_horizons(ctx.con, snap.snapshot_id))
         body.add(horizons_table(rows_, f"models-s{snap.snapshot_id}", ctx.ceiling_minutes,

@@ -106,6 +106,14 @@ class Assessment:
         return pool[-2] if len(pool) > 1 else None
 
     @property
+    def reached(self) -> Observation | None:
+        """The first dated value at or above the target, if the target has been reached."""
+        if self.target is None:
+            return None
+        hits = [p.obs for p in self.dated if p.obs.date_known and p.obs.value >= self.target]
+        return min(hits, key=lambda o: (o.date, o.entity)) if hits else None
+
+    @property
     def extrapolation(self) -> bool:
         return bool(self.reach and self.reach.point and self.trend and self.reach.point > self.trend.last)
 

@@ -152,7 +152,7 @@ def reach(trend: LineTrend, value: float) -> Reach:
     B = 2 * b * (m - target)
     C = (m - target) ** 2 - k / trend.n
     if A > 0:
-        disc = B * B - 4 * A * C
+        disc = max(B * B - 4 * A * C, 0.0)  # >= 0 whenever A > 0; rounding can dip below with no scatter
         roots = sorted(((-B - math.sqrt(disc)) / (2 * A), (-B + math.sqrt(disc)) / (2 * A)))
         low, high = (date_from_day(trend.x_mean + r) for r in roots)
         if b < 0:  # a clearly falling line reaches a higher level only in the past: not a forecast

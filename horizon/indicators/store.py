@@ -287,7 +287,8 @@ def run_indicators(con, config: Config) -> Evaluation:
     return replace(ev, fit_id=fit_id, created_at=config.now.replace(tzinfo=None))
 
 
-def _trend_row(fit_id, key, rung, title, kind, unit, a: Assessment, saturation, url, citation, caveat, label):
+def _trend_row(fit_id, key, rung, title, kind, unit, a: Assessment, saturation, url, citation, caveat, label,
+               snapshots, status_text=None):
     t, r = a.trend, a.reach
     latest, previous, best = a.latest, a.previous, a.best
     return [
@@ -296,15 +297,15 @@ def _trend_row(fit_id, key, rung, title, kind, unit, a: Assessment, saturation, 
         best and best.entity, best and best.date, best and best.value, saturation,
         t and t.form, t and t.slope_per_year, t and t.slope_low * 365.25, t and t.slope_high * 365.25,
         t and t.level, t and t.doubling_days, a.target, label if a.target is not None else None,
-        r and r.point, r and r.low, r and r.high, r and r.open_reason, a.extrapolation, a.status, a.status_text,
-        url, citation, caveat,
+        r and r.point, r and r.low, r and r.high, r and r.open_reason, a.extrapolation, a.status,
+        status_text or a.status_text, url, citation, caveat, json.dumps(list(snapshots)),
     ]
 
 
 COLUMNS = ("fit_id, key, rung, title, kind, unit, n_points, n_used, latest_entity, latest_date, latest_value,"
            " previous_value, best_entity, best_date, best_value, saturation, form, slope, slope_low, slope_high,"
            " ci_level, doubling_days, target_value, target_label, target_date, target_low, target_high, target_open,"
-           " extrapolation, status, status_text, source_url, citation, caveat")
+           " extrapolation, status, status_text, source_url, citation, caveat, snapshots")
 
 
 def _save(con, fit_id: int, ev: Evaluation) -> None:
@@ -316,12 +317,17 @@ def _save(con, fit_id: int, ev: Evaluation) -> None:
             b = br.benchmark
             label = ("near-saturation level" if b.kind == "score" else "the benchmark's longest tasks")
             rows.append(_trend_row(fit_id, b.id, b.rung, b.title, b.kind, b.metric, br.assessment, br.saturation,
-                                   b.url, b.citation, br.saturation_note, label))
+                                   b.url, b.citation, br.saturation_note, label, br.snapshot_ids))
     for sr in ev.series:
         s = sr.spec
         kind = "estimate" if s.form == "none" else ("score" if s.form == "logit" else "multiple")
+        text = sr.assessment.status_text
+        if sr.reproduction is not None:
+            r = sr.reproduction
+            text += (f"; horizon reproduces {100 * r.effect:+.1f}% (95% CI {100 * r.ci_low:+.1f}% to"
+                     f" {100 * r.ci_high:+.1f}%) from the {r.n_issues} per-issue records with METR's stated estimator")
         rows.append(_trend_row(fit_id, s.name, None, s.title, kind, sr.unit or s.unit, sr.assessment, s.saturation,
-                               sr.source_url, s.target_source, sr.caveat, s.target_label))
+                               sr.source_url, s.target_source, sr.caveat, s.target_label, sr.snapshot_ids, text))
     placeholders = ", ".join(["?"] * len(COLUMNS.split(",")))
     for row in rows:
         con.execute(f"INSERT INTO indicator_trends ({COLUMNS}) VALUES ({placeholders})", row)

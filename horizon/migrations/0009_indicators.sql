@@ -114,5 +114,6 @@ CREATE TABLE indicator_trends (
     source_url      VARCHAR,
     citation        VARCHAR,
     caveat          VARCHAR,
+    snapshots       JSON NOT NULL,      -- the snapshot ids this row was computed from
     PRIMARY KEY (fit_id, key)
 );

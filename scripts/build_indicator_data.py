@@ -91,7 +91,8 @@ def main(shared: Path) -> None:
             scores.append(dict(benchmark=r["benchmark"], model=r["source_model"], agent=r["agent"] or "",
                                metric=r["metric"], value=repr(r["value"]), unit="fraction",
                                release_date=released.isoformat() if released else "", source=r["source"] or "",
-                               source_link=r["source_link"] or "",
+                               source_url=r["source_link"] if (r["source_link"] or "").startswith("https://")
+                               else "https://epoch.ai/data",
                                citation=f"Epoch AI benchmarking hub, {path.name} (CC BY 4.0, https://epoch.ai/data)"))
     (out_dir / "ladder_scores.csv").write_text(_csv("benchmark_scores", fmt.SCORE_COLUMNS, scores), encoding="utf-8")
     print(f"wrote {len(rows)} indicator rows, {len(issues)} RCT issues, {len(scores)} ladder scores to {out_dir}")

@@ -68,7 +68,7 @@ INDICATOR_COLUMNS = [
     "series", "entity", "date", "date_precision", "period", "date_known", "value", "unit", "ci_low", "ci_high",
     "ci_level", "fit_use", "method", "caveat", "note", "source_url", "citation",
 ]
-SCORE_COLUMNS = ["benchmark", "model", "agent", "metric", "value", "unit", "release_date", "source", "source_link",
+SCORE_COLUMNS = ["benchmark", "model", "agent", "metric", "value", "unit", "release_date", "source", "source_url",
                  "citation"]
 RCT_ISSUE_COLUMNS = [
     "study", "dev_id", "issue_id", "ai_allowed", "predicted_minutes_no_ai", "predicted_minutes_ai", "initial_minutes",
@@ -488,7 +488,8 @@ def _embedded_scores(text: str, source: str) -> Parsed:
             benchmark=text_field(row["benchmark"], source, _at(line, "benchmark")), source_model=model,
             agent=row["agent"].strip() or None, metric=text_field(row["metric"], source, _at(line, "metric")),
             value=units[unit](row["value"], source, _at(line, "value")), unit=unit,
-            source=row["source"].strip() or None, source_link=row["source_link"].strip() or None, row_number=line,
+            source=row["source"].strip() or None,
+            source_link=text_field(row["source_url"], source, _at(line, "source_url")), row_number=line,
         ))
     if not scores:
         raise InputError(source, None, "expected at least one score row")

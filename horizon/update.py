@@ -96,6 +96,7 @@ def run_update(con: duckdb.DuckDBPyConnection, config: Config, report_dir=None) 
         results += ingest_bytes(con, config, fetched)
     fit = fit_stage(con, config)
     stages = {"fit": fit, "trend": trend_stage(con, config, refit=fit["status"] == "fitted")}
+    stages["indicators"] = indicators_stage(con, config)
     stages["report"] = report_stage(con, config, report_dir)
     return UpdateResult(tuple(results), network, summarise(con), stages)
 
@@ -148,6 +149,15 @@ def trend_stage(con, config: Config, refit: bool) -> dict[str, Any]:
     cited = stored_for_citation(con, fit_id=trend_id, level=50)
     return {"status": status, "forecast_fit_id": forecast_id, "trend_fit_id": cited.fit_id,
             "citation": sentence(cited)}
+
+
+def indicators_stage(con, config: Config) -> dict[str, Any]:
+    """The ladder and the inside-the-labs board, evaluated (stored once per set of inputs)."""
+    from horizon.indicators.present import board_lines, ladder_lines
+    from horizon.indicators.store import run_indicators
+
+    ev = run_indicators(con, config)
+    return {"status": "evaluated", "fit_id": ev.fit_id, "lines": ladder_lines(ev) + board_lines(ev)}
 
 
 def report_stage(con, config: Config, out_dir) -> dict[str, Any]:

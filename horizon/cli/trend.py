@@ -230,8 +230,10 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, interval, all_time
 @click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "json"]), default="text", show_default=True)
 @click.option("--fit", "fit_id", type=int, default=None, help="Trend fit to cite (default: the newest at --level).")
 @click.option("--level", type=click.Choice(["50", "80"]), default="50", show_default=True)
+@click.option("--indicator", "indicator", default=None, metavar="SERIES",
+              help="Cite an indicator or ladder benchmark instead (see `horizon indicators`, `horizon ladder`).")
 @click.pass_obj
-def cite_cmd(config, fmt, fit_id, level):
+def cite_cmd(config, fmt, fit_id, level, indicator):
     """Print a copy-exact citation of a stored doubling time.
 
     Reads the stored trend (never refits): run `horizon trend` (or `horizon update`) first.
@@ -241,8 +243,19 @@ def cite_cmd(config, fmt, fit_id, level):
       horizon cite
       horizon cite --format bibtex
       horizon cite --fit 12 --format json
+      horizon cite --indicator anthropic_al4_plus
     """
     from horizon.store import connect
+
+    if indicator is not None:  # the indicators package words it, in the same three formats
+        from horizon.indicators import cite
+
+        doc = cite.citation(connect(config.db_path), indicator, fit_id)
+        if fmt == "json":
+            emit_json(cite.citation_document(doc))
+        else:
+            click.echo(cite.bibtex(doc) if fmt == "bibtex" else cite.sentence(doc))
+        return
     from horizon.trend.cite import bibtex, citation_document, sentence, stored_for_citation
 
     con = connect(config.db_path)

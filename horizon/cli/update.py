@@ -72,6 +72,8 @@ def update_cmd(config, offline, as_json):
         click.echo(trend["citation"])
     else:
         click.echo(f"trend: {trend['status']} ({trend['reason']})")
+    for line in result.stages["indicators"]["lines"]:  # the ladder and the inside-the-labs board
+        click.echo(line)
     report = result.stages["report"]
     if report["status"] == "written":
         click.echo(f"report: {report['pages']} pages in {report['out_dir']}/ (open index.html)")

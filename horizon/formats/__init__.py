@@ -17,6 +17,7 @@ from horizon.formats.base import Parsed
 # Order matters: the first parser whose sniff() accepts the content wins, so specific formats
 # come before general ones.
 PARSER_MODULES = [
+    "horizon.formats.indicators",  # before embedded: it reads its own "# horizon embedded" kinds
     "horizon.formats.embedded",
     "horizon.formats.metr_yaml",
     "horizon.formats.metr_runs",

@@ -99,6 +99,9 @@ def build(ctx: Context) -> Page:
             used.add(claim.snapshot_id)
         body.empty("horizon has not fitted its own trend yet; the figure above is the publisher’s.", "horizon trend")
 
+    from horizon.report.pages.indicators import overview_board
+
+    body.add(overview_board(ctx))  # the compact indicator board, linking to the indicators page
     if not trends and latest_headline is None:
         body.empty("No horizons yet.", "horizon ingest <METR benchmark_results YAML>")
         return Page("index.html", "Overview", body.html(), (), ())

@@ -7,6 +7,7 @@ Identical bytes are one snapshot; ingesting them again changes nothing and says 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
@@ -95,10 +96,11 @@ def ingest(
     origins: list[str],
     fmt: str | None = None,
     registry: Registry | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> list[IngestResult]:
     """Read every file or URL and write them all in one transaction; one result each."""
     loaded = [(origin, read_source(origin, config.max_bytes, config.timeout_s)) for origin in origins]
-    return ingest_bytes(con, config, loaded, fmt, registry)
+    return ingest_bytes(con, config, loaded, fmt, registry, say)
 
 
 def ingest_bytes(
@@ -107,13 +109,16 @@ def ingest_bytes(
     loaded: list[tuple[str, bytes]],
     fmt: str | None = None,
     registry: Registry | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> list[IngestResult]:
-    """Write already-read sources (origin, bytes) in one transaction."""
+    """Write already-read sources (origin, bytes) in one transaction. If models.toml changed
+    since the store's model ids were resolved, the stored rows are re-mapped in that same
+    transaction (so a bad file leaves even that undone) and ``say`` hears of it afterwards."""
     registry = registry or load_registry(registry_path(config.data_dir))
     results = []
     with transaction(con):
         # Rows are written with this registry, so the rows already stored must follow it too.
-        resolve_in_transaction(con, registry, config.now)
+        remap = resolve_in_transaction(con, registry, config.now)
         for origin, data in loaded:
             digest = hashlib.sha256(data).hexdigest()
             existing = con.execute(
@@ -126,6 +131,8 @@ def ingest_bytes(
             parsed = parse_bytes(data, origin, fmt)
             snapshot_id = write_snapshot(con, config, registry, origin, data, digest, parsed)
             results.append(IngestResult(origin, snapshot_id, parsed.kind, digest, len(data), parsed.rows, True, parsed.publisher_label))
+    if remap is not None and remap.announce and say is not None:
+        say(remap.message)
     return results
 
 

@@ -137,6 +137,19 @@ def test_a_collision_in_the_edited_models_toml_is_one_line_and_nothing_is_writte
     assert file_dump(db) == before
 
 
+def test_a_bad_file_ingested_after_the_edit_leaves_even_the_re_map_undone(store, tmp_path):
+    db, data, env = store
+    before = file_dump(db)
+    (data / "models.toml").write_text(AFTER, encoding="utf-8")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"run_id": 1}\n', encoding="utf-8")
+
+    result = run_cli("--db", db, "ingest", str(HEADLINE), str(bad), env=env)
+
+    assert result.exit_code == 1 and result.stderr.startswith(f"horizon: {bad}")
+    assert file_dump(db) == before
+
+
 def test_an_alias_removed_from_models_toml_sends_its_rows_back_to_their_own_unmapped_model(store):
     db, data, env = store
     (data / "models.toml").write_text(AFTER, encoding="utf-8")

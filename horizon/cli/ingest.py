@@ -30,10 +30,13 @@ def ingest_cmd(config, sources, fmt, as_json):
       horizon ingest https://metr.org/assets/benchmark_results_1_1.yaml --json
     """
     from horizon.ingest import ingest
-    from horizon.store import open_for_writing
+    from horizon.models import load_registry, registry_path
+    from horizon.store import connect
 
-    con = open_for_writing(config, say=notice)
-    results = ingest(con, config, list(sources), fmt=fmt)
+    registry = load_registry(registry_path(config.data_dir))  # a bad models.toml writes nothing
+    con = connect(config.db_path)
+    # The re-mapping of stored rows, if models.toml changed, is part of the ingest transaction.
+    results = ingest(con, config, list(sources), fmt=fmt, registry=registry, say=notice)
     if as_json:
         emit_json({"db": str(config.db_path), "snapshots": [r.as_dict() for r in results]})
         return

@@ -170,8 +170,8 @@ def store_is_behind(con, registry: Registry) -> bool:
     return con.execute("SELECT count(*) FROM model_aliases").fetchall()[0][0] > 0
 
 
-def behind_notice(path: Path | str) -> str:
-    return (f"note: {path} changed since this store's model ids were resolved; the next command that"
+def behind_notice() -> str:
+    return (f"note: {MODELS_FILE} changed since this store's model ids were resolved; the next command that"
             " writes (e.g. `horizon models --remap`, `horizon ingest`, `horizon update`) re-maps them")
 
 

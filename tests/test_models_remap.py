@@ -117,7 +117,7 @@ def test_read_only_commands_say_the_store_is_behind_and_write_nothing(store):
 
     assert listed.exit_code == 0 and queried.exit_code == 0
     assert listed.stderr == (
-        f"note: {data / 'models.toml'} changed since this store's model ids were resolved; the next command"
+        "note: models.toml changed since this store's model ids were resolved; the next command"
         " that writes (e.g. `horizon models --remap`, `horizon ingest`, `horizon update`) re-maps them\n")
     assert "unmapped:claude-opus-4-6-inspect" in listed.stdout
     assert file_dump(db) == before

@@ -91,9 +91,8 @@ def models_cmd(config, unmapped, remap, as_json):
         con = open_for_writing(config, say=notice)
     else:
         con = open_store(config)
-        path = registry_path(config.data_dir)
-        if store_is_behind(con, load_registry(path)):
-            notice(behind_notice(path))
+        if store_is_behind(con, load_registry(registry_path(config.data_dir))):
+            notice(behind_notice())
     try:
         rows = list_models(con, unmapped_only=unmapped)
     finally:

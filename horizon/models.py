@@ -150,10 +150,6 @@ class Remap:
         return (f"{MODELS_FILE} changed: re-mapped {n} spelling{'' if n == 1 else 's'}"
                 f" ({m} model{'' if m == 1 else 's'})")
 
-    def as_dict(self) -> dict:
-        return {"registry_sha256": self.registry_sha256, "previous_sha256": self.previous_sha256,
-                "spellings": list(self.spellings), "models": list(self.models), "rows": dict(self.rows)}
-
 
 def stored_registry(con) -> str | None:
     """The digest of the registry the store's model ids were last resolved with."""

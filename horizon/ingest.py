@@ -7,6 +7,7 @@ Identical bytes are one snapshot; ingesting them again changes nothing and says 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
@@ -18,7 +19,7 @@ from horizon.config import Config
 from horizon.errors import HorizonError, InputError
 from horizon.fetch import is_url, read_source
 from horizon.formats.base import Parsed
-from horizon.models import Registry, load_registry
+from horizon.models import Registry, load_registry, registry_path, resolve_in_transaction
 from horizon.store import transaction
 
 
@@ -95,10 +96,11 @@ def ingest(
     origins: list[str],
     fmt: str | None = None,
     registry: Registry | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> list[IngestResult]:
     """Read every file or URL and write them all in one transaction; one result each."""
     loaded = [(origin, read_source(origin, config.max_bytes, config.timeout_s)) for origin in origins]
-    return ingest_bytes(con, config, loaded, fmt, registry)
+    return ingest_bytes(con, config, loaded, fmt, registry, say)
 
 
 def ingest_bytes(
@@ -107,12 +109,16 @@ def ingest_bytes(
     loaded: list[tuple[str, bytes]],
     fmt: str | None = None,
     registry: Registry | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> list[IngestResult]:
-    """Write already-read sources (origin, bytes) in one transaction."""
-    registry = registry or load_registry(config.data_dir / "models.toml")
+    """Write already-read sources (origin, bytes) in one transaction. If models.toml changed
+    since the store's model ids were resolved, the stored rows are re-mapped in that same
+    transaction (so a bad file leaves even that undone) and ``say`` hears of it afterwards."""
+    registry = registry or load_registry(registry_path(config.data_dir))
     results = []
     with transaction(con):
-        sync_models(con, registry)
+        # Rows are written with this registry, so the rows already stored must follow it too.
+        remap = resolve_in_transaction(con, registry, config.now)
         for origin, data in loaded:
             digest = hashlib.sha256(data).hexdigest()
             existing = con.execute(
@@ -125,28 +131,14 @@ def ingest_bytes(
             parsed = parse_bytes(data, origin, fmt)
             snapshot_id = write_snapshot(con, config, registry, origin, data, digest, parsed)
             results.append(IngestResult(origin, snapshot_id, parsed.kind, digest, len(data), parsed.rows, True, parsed.publisher_label))
+    if remap is not None and remap.announce and say is not None:
+        say(remap.message)
     return results
 
 
-def sync_models(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
-    """Make models and model_aliases match models.toml (curated rows only)."""
+def write_snapshot(con, config: Config, registry: Registry, origin: str, data: bytes, digest: str, parsed: Parsed) -> int:
     import pyarrow as pa
 
-    con.execute("DELETE FROM model_aliases WHERE model_id IN (SELECT model_id FROM models WHERE curated)")
-    con.execute("DELETE FROM models WHERE curated")
-    curated = pa.table({  # noqa: F841 (read by DuckDB by name)
-        "model_id": [m.model_id for m in registry.models],
-        "display_name": [m.name for m in registry.models],
-        "organisation": [m.organisation for m in registry.models],
-        "release_date": pa.array([m.release_date for m in registry.models], pa.date32()),
-    })
-    con.execute("INSERT INTO models SELECT model_id, display_name, organisation, release_date, true FROM curated")
-    pairs = {spelling: m.model_id for m in registry.models for spelling in m.spellings}
-    spellings = pa.table({"alias": list(pairs), "model_id": list(pairs.values())})  # noqa: F841
-    con.execute("INSERT OR REPLACE INTO model_aliases SELECT alias, model_id FROM spellings")
-
-
-def write_snapshot(con, config: Config, registry: Registry, origin: str, data: bytes, digest: str, parsed: Parsed) -> int:
     snapshot_id = con.execute(
         "INSERT INTO snapshots (source_kind, origin, retrieved_at, sha256, bytes, rows, publisher_label, citation)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING snapshot_id",
@@ -158,8 +150,6 @@ def write_snapshot(con, config: Config, registry: Registry, origin: str, data: b
     ids = {name: registry.model_id_for(name) for name in names}
     unmapped = sorted(name for name in names if registry.resolve(name) is None)
     if unmapped:
-        import pyarrow as pa
-
         found = pa.table({  # noqa: F841 (read by DuckDB by name)
             "model_id": [ids[n] for n in unmapped],
             "display_name": unmapped,
@@ -171,7 +161,11 @@ def write_snapshot(con, config: Config, registry: Registry, origin: str, data: b
             " first(release_date ORDER BY display_name), false FROM found"
             " WHERE model_id NOT IN (SELECT model_id FROM models) GROUP BY model_id"
         )
-        con.execute("INSERT OR IGNORE INTO model_aliases SELECT display_name, model_id FROM found")
+
+    if names:
+        # Every spelling seen, mapped or not, so that a later registry can re-resolve it.
+        seen = pa.table({"alias": sorted(names), "model_id": [ids[n] for n in sorted(names)]})  # noqa: F841
+        con.execute("INSERT OR IGNORE INTO model_aliases SELECT alias, model_id FROM seen")
 
     for table, rows in parsed.tables.items():
         if not rows:

@@ -10,10 +10,16 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from horizon.errors import HorizonError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from horizon.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -101,4 +107,25 @@ def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.Du
             f"{path}: database lacks migrations {', '.join(missing)}; run `horizon update` (or any"
             " `horizon ingest`) once to upgrade it"
         )
+    return con
+
+
+def open_for_writing(config: Config, say: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
+    """connect() for a command that writes. If data/models.toml changed since the store's model
+    ids were resolved, every stored spelling is re-resolved first, in one transaction
+    (horizon.models.remap_store), and ``say`` gets the one line that says so.
+
+    The registry is read before the store is opened: a bad models.toml writes nothing.
+    """
+    from horizon.models import load_registry, registry_path, remap_store
+
+    registry = load_registry(registry_path(config.data_dir))
+    con = connect(config.db_path)
+    try:
+        remap = remap_store(con, registry, config.now)
+    except BaseException:
+        con.close()
+        raise
+    if remap is not None and remap.announce and say is not None:
+        say(remap.message)
     return con

@@ -62,6 +62,11 @@ def json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(f)
 
 
+def notice(line: str) -> None:
+    """A one-line notice on stderr (stdout stays the command's output, e.g. one JSON document)."""
+    click.echo(line, err=True)
+
+
 def register_commands() -> None:
     """Import every module in this package; each adds its subcommands to ``cli``.
 

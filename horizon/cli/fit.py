@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from horizon.cli import cli, emit_json
+from horizon.cli import cli, emit_json, notice
 
 
 @cli.command("fit")
@@ -43,13 +43,13 @@ def fit_cmd(config, snapshot_id, n_bootstrap, seed, levels, weighting, C, bootst
       horizon query "SELECT source_model, level, estimate, ci_low, ci_high FROM fit_horizons"
     """
     from horizon.fit.runs import FitOptions, fit_snapshot
-    from horizon.store import connect
+    from horizon.store import open_for_writing
 
     options = FitOptions(
         levels=tuple(levels) or (50, 80), weighting=weighting, C=C, n_bootstrap=n_bootstrap,
         seed=seed, bootstrap_weights=bootstrap_weights,
     )
-    con = connect(config.db_path)
+    con = open_for_writing(config, say=notice)
     try:
         show_progress = not quiet and n_bootstrap > 0 and sys.stderr.isatty()
         if show_progress:

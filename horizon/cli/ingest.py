@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from horizon.cli import cli, emit_json, json_option
+from horizon.cli import cli, emit_json, json_option, notice
 
 
 def _format_choices() -> list[str]:
@@ -30,10 +30,13 @@ def ingest_cmd(config, sources, fmt, as_json):
       horizon ingest https://metr.org/assets/benchmark_results_1_1.yaml --json
     """
     from horizon.ingest import ingest
+    from horizon.models import load_registry, registry_path
     from horizon.store import connect
 
+    registry = load_registry(registry_path(config.data_dir))  # a bad models.toml writes nothing
     con = connect(config.db_path)
-    results = ingest(con, config, list(sources), fmt=fmt)
+    # The re-mapping of stored rows, if models.toml changed, is part of the ingest transaction.
+    results = ingest(con, config, list(sources), fmt=fmt, registry=registry, say=notice)
     if as_json:
         emit_json({"db": str(config.db_path), "snapshots": [r.as_dict() for r in results]})
         return
@@ -62,23 +65,38 @@ def formats_cmd(as_json):
 
 @cli.command("models")
 @click.option("--unmapped", is_flag=True, help="Only names that no entry in data/models.toml maps.")
+@click.option("--remap", is_flag=True,
+              help="Re-map stored rows to data/models.toml now (any command that writes does it too).")
 @json_option
 @click.pass_obj
-def models_cmd(config, unmapped, as_json):
+def models_cmd(config, unmapped, remap, as_json):
     """List canonical models and the spellings sources used for them.
 
     Names no entry maps are kept under their own id (prefixed `unmapped:`); add them to
-    data/models.toml to merge them with a canonical model.
+    data/models.toml to merge them with a canonical model. The next command that writes
+    (`--remap`, ingest, update, fit, trend) re-maps the rows already stored and says so in
+    one line; without --remap this command only reads, and notes when the store is behind.
 
     \b
     Examples:
       horizon models
       horizon models --unmapped --json
+      horizon models --remap --unmapped
     """
-    from horizon.query import list_models
-    from horizon.store import connect
+    from horizon.models import behind_notice, load_registry, registry_path, store_is_behind
+    from horizon.query import list_models, open_store
+    from horizon.store import open_for_writing
 
-    rows = list_models(connect(config.db_path), unmapped_only=unmapped)
+    if remap:
+        con = open_for_writing(config, say=notice)
+    else:
+        con = open_store(config)
+        if store_is_behind(con, load_registry(registry_path(config.data_dir))):
+            notice(behind_notice())
+    try:
+        rows = list_models(con, unmapped_only=unmapped)
+    finally:
+        con.close()
     if as_json:
         emit_json({"models": rows})
         return

@@ -6,7 +6,7 @@ import math
 
 import click
 
-from horizon.cli import cli, emit_json, json_option
+from horizon.cli import cli, emit_json, json_option, notice
 
 INTERVALS = ["wild_bootstrap", "residual_bootstrap", "parametric_ci", "run_bootstrap"]
 
@@ -93,11 +93,11 @@ def trend_cmd(config, level, seed, interval, all_time, since, until, ceiling_hou
       horizon trend --all-time --snapshot 3
       horizon trend --from-runs
     """
-    from horizon.store import connect
+    from horizon.store import open_for_writing
     from horizon.trend.api import run_trend, trend_document
 
     spec = make_spec(int(level), since, until, all_time, ceiling_hours, no_ceiling, interval, seed)
-    con = connect(config.db_path)
+    con = open_for_writing(config, say=notice)
     run = run_trend(con, config, spec, snapshot_id, run_fit_id, from_runs)
     doc = trend_document(run)
     if as_json:
@@ -186,7 +186,7 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, interval, all_time
       horizon forecast --as-of 2026-03-01 --threshold work-month-50 --json
     """
     from horizon.errors import NotFoundError
-    from horizon.store import connect
+    from horizon.store import open_for_writing
     from horizon.trend.api import forecast_document, run_forecast
     from horizon.trend.thresholds import load_thresholds
 
@@ -200,7 +200,7 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, interval, all_time
     # "As of" is read here, at the edge, and passed in; computations never read the clock.
     as_of_date = as_of.date() if as_of else config.now.date()
     spec = make_spec(50, since, until, all_time, ceiling_hours, no_ceiling, interval, seed)
-    con = connect(config.db_path)
+    con = open_for_writing(config, say=notice)
     run = run_forecast(con, config, as_of_date, thresholds, spec, snapshot_id, run_fit_id, from_runs)
     doc = forecast_document(run)
     if as_json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from horizon.cli import cli, emit_json, json_option
+from horizon.cli import cli, emit_json, json_option, notice
 
 
 @cli.command("update")
@@ -25,12 +25,12 @@ def update_cmd(config, offline, as_json):
     """
     import dataclasses
 
-    from horizon.store import connect
+    from horizon.store import open_for_writing
     from horizon.update import run_update
 
     if offline:
         config = dataclasses.replace(config, offline=True)
-    con = connect(config.db_path)
+    con = open_for_writing(config, say=notice)
     result = run_update(con, config)
     if as_json:
         emit_json({

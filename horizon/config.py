@@ -48,16 +48,17 @@ def load_config(db: str | os.PathLike | None = None, env=None, **overrides) -> C
     ``HORIZON_DB`` names the database (default ./horizon.duckdb); ``HORIZON_REPORTS`` the
     reports directory (default ./reports, the site goes in its site/); ``HORIZON_CACHE`` where
     rebuildable artefacts are kept (default $XDG_CACHE_HOME/horizon); ``HORIZON_DATA`` the
-    data directory (default: the project's ``data/``); ``HORIZON_OFFLINE=1`` skips the
-    network; ``SOURCE_DATE_EPOCH`` fixes the clock.
+    data directory and ``HORIZON_QUERIES`` the named queries (default: the ones horizon ships,
+    see horizon.resources); ``HORIZON_OFFLINE=1`` skips the network; ``SOURCE_DATE_EPOCH``
+    fixes the clock. ``overrides`` (e.g. data_dir from a command-line flag) win over all.
     """
+    from horizon.resources import shipped_dir
+
     env = os.environ if env is None else env
-    db_path = Path(db or env.get("HORIZON_DB") or "horizon.duckdb")
-    data_dir = Path(env.get("HORIZON_DATA") or PROJECT_DIR / "data")
     values = dict(
-        db_path=db_path,
-        data_dir=data_dir,
-        queries_dir=Path(env.get("HORIZON_QUERIES") or PROJECT_DIR / "queries"),
+        db_path=Path(db or env.get("HORIZON_DB") or "horizon.duckdb"),
+        data_dir=Path(env.get("HORIZON_DATA") or shipped_dir("data")),
+        queries_dir=Path(env.get("HORIZON_QUERIES") or shipped_dir("queries")),
         reports_dir=Path(env.get("HORIZON_REPORTS") or "reports"),
         cache_dir=Path(env.get("HORIZON_CACHE") or Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "horizon"),
         now=_now_from_env(env),

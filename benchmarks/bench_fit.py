@@ -24,7 +24,9 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from horizon.fit.runs import FitOptions, fit_runs, runs_frame_from_jsonl  # noqa: E402  (after the path insert)
+from horizon.fit.horizons import fit_runs  # noqa: E402  (after the path insert)
+from horizon.fit.results import FitOptions  # noqa: E402
+from horizon.fit.runtable import runs_frame_from_jsonl  # noqa: E402
 
 RUNS = Path(__file__).resolve().parents[2] / "shared" / "data" / "metr" / "all_runs_2025-03.jsonl"
 

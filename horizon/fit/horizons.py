@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -93,6 +94,62 @@ def _tails() -> list[float]:
     return [tail, 100 - tail]
 
 
+@dataclass(frozen=True, eq=False)
+class _Estimates:
+    """What an estimator gives the summary: weighted cells, point coefficients, replicates."""
+
+    weighted_s: np.ndarray        # (agents, tasks) weighted successes the point fit used
+    weighted_f: np.ndarray
+    beta0: np.ndarray             # per agent; NaN where not fitted
+    beta1: np.ndarray
+    converged: np.ndarray
+    replicates: np.ndarray        # (replicates, agents, levels); NaN: no finite positive horizon
+    bounds: Callable[[int, int], tuple[float, float] | None]   # (agent, level index) -> 95% interval
+    notes: tuple[str, ...] = ()
+
+
+def _exact_estimates(table: RunTable, per_run: np.ndarray, options: FitOptions, progress) -> _Estimates:
+    """horizon's default: the optimum, and the vectorised hierarchical bootstrap."""
+    cells = table.cells
+    weighted_s, weighted_f = cells.successes * per_run, (cells.runs - cells.successes) * per_run
+    fitted = fit_logistic(cells.x, weighted_s, weighted_f, options.C)
+    boot = bootstrap_fits(
+        cells, n_replicates=options.n_bootstrap, seed=options.seed, C=options.C, weighting=options.weighting,
+        bootstrap_weights=options.bootstrap_weights, carry_weight=per_run, start=(fitted.beta0, fitted.beta1),
+        progress=progress,
+    )
+    ok = boot.usable & boot.converged
+    replicates = np.full((options.n_bootstrap, cells.n_agents, len(options.levels)), np.nan)
+    for j, level in enumerate(options.levels):
+        replicates[:, :, j] = np.where(ok, horizon_minutes(boot.beta0, boot.beta1, level), np.nan)
+
+    def bounds(a: int, j: int) -> tuple[float, float] | None:
+        column = replicates[:, a, j]
+        finite = column[np.isfinite(column)]
+        return None if finite.size == 0 else tuple(float(v) for v in np.percentile(finite, _tails()))
+
+    return _Estimates(weighted_s, weighted_f, fitted.beta0, fitted.beta1, fitted.converged, replicates, bounds)
+
+
+def _metr_estimates(table: RunTable, per_run: np.ndarray, options: FitOptions, progress, source: str) -> _Estimates:
+    """METR's published pipeline: lbfgs stopped where sklearn stops it, METR's draws and interval."""
+    from horizon.fit import metr
+
+    run_weight, note = metr.run_weights(table, per_run, options.weighting)
+    weighted_s, weighted_f = metr.cell_sums(table, run_weight)
+    point = [metr.nan_if_missing(f) for f in metr.fit_agents(table.cells.x, weighted_s, weighted_f, options.C)]
+    # METR's own values, kept whole for METR's interval; stored without the non-finite ones
+    values = metr.replicate_horizons(table, run_weight, options.levels, n_replicates=options.n_bootstrap,
+                                     seed=options.seed, C=options.C, progress=progress)
+    return _Estimates(
+        weighted_s, weighted_f,
+        np.array([p[0] for p in point]), np.array([p[1] for p in point]), np.array([p[2] for p in point]),
+        np.where(metr.finite_positive(values), values, np.nan),
+        lambda a, j: metr.interval(values[:, a, j]),
+        (f"{source}: {note}",) if note else (),
+    )
+
+
 def fit_table(
     table: RunTable,
     options: FitOptions = DEFAULT_OPTIONS,
@@ -105,40 +162,14 @@ def fit_table(
     cells = table.cells
     release_dates = release_dates or {}
     per_run = per_run_weights(table, options.weighting)
-    failures = cells.runs - cells.successes
     checks, per_agent_diff, warnings = weight_check(table, options.weighting, source)
-    n_rep = options.n_bootstrap
-    levels = options.levels
-
     if options.compat == "metr":
-        from horizon.fit import metr
-
-        run_weight, note = metr.run_weights(table, per_run, options.weighting)
-        if note:
-            warnings.append(f"{source}: {note}")
-        weighted_s, weighted_f = metr.cell_sums(table, run_weight)
-        fits = metr.fit_agents(cells.x, weighted_s, weighted_f, options.C)
-        point = [metr.nan_if_missing(f) for f in fits]
-        beta0 = np.array([p[0] for p in point])
-        beta1 = np.array([p[1] for p in point])
-        converged = np.array([p[2] for p in point])
-        # METR's own values, kept whole for METR's interval; stored without the non-finite ones
-        metr_values = metr.replicate_horizons(
-            table, run_weight, levels, n_replicates=n_rep, seed=options.seed, C=options.C, progress=progress)
-        replicates = np.where(metr.finite_positive(metr_values), metr_values, np.nan)
+        est = _metr_estimates(table, per_run, options, progress, source)
     else:
-        weighted_s, weighted_f = cells.successes * per_run, failures * per_run
-        fitted = fit_logistic(cells.x, weighted_s, weighted_f, options.C)
-        beta0, beta1, converged = fitted.beta0, fitted.beta1, fitted.converged
-        boot = bootstrap_fits(
-            cells, n_replicates=n_rep, seed=options.seed, C=options.C, weighting=options.weighting,
-            bootstrap_weights=options.bootstrap_weights, carry_weight=per_run, start=(beta0, beta1),
-            progress=progress,
-        )
-        ok = boot.usable & boot.converged
-        replicates = np.full((n_rep, cells.n_agents, len(levels)), np.nan)
-        for j, level in enumerate(levels):
-            replicates[:, :, j] = np.where(ok, horizon_minutes(boot.beta0, boot.beta1, level), np.nan)
+        est = _exact_estimates(table, per_run, options, progress)
+    warnings += est.notes
+    n_rep, levels = options.n_bootstrap, options.levels
+    beta0, beta1, converged, replicates = est.beta0, est.beta1, est.converged, est.replicates
 
     agents = []
     for a, name in enumerate(table.agents):
@@ -159,15 +190,9 @@ def fit_table(
         for j, level in enumerate(levels):
             estimate = float(horizon_minutes(beta0[a : a + 1], beta1[a : a + 1], level)[0])
             reason = why or (None if math.isfinite(estimate) else "horizon_out_of_range")
-            column = replicates[:, a, j]
-            n_nonfinite = int(np.count_nonzero(~np.isfinite(column)))
-            low = high = None
-            if reason is None and options.compat == "metr":
-                bounds = metr.interval(metr_values[:, a, j])
-                if bounds is not None:
-                    low, high = bounds
-            elif reason is None and n_nonfinite < n_rep:
-                low, high = (float(v) for v in np.percentile(column[np.isfinite(column)], _tails()))
+            n_nonfinite = int(np.count_nonzero(~np.isfinite(replicates[:, a, j])))
+            bounds = None if reason else est.bounds(a, j)
+            low, high = bounds if bounds else (None, None)
             horizons.append(LevelHorizon(
                 level=level,
                 estimate=None if reason else estimate,
@@ -177,8 +202,8 @@ def fit_table(
                 status="no_finite_horizon" if reason else "ok",
                 reason=reason,
             ))
-        total = (weighted_s[a] + weighted_f[a]).sum()
-        average = float(weighted_s[a].sum() / total) if total > 0 else math.nan
+        total = (est.weighted_s[a] + est.weighted_f[a]).sum()
+        average = float(est.weighted_s[a].sum() / total) if total > 0 else math.nan
         agents.append(AgentHorizons(
             source_model=name,
             model_id=table.model_ids[a],

@@ -43,10 +43,9 @@ def fit_snapshot(
     snapshot = store.snapshot_info(con, snapshot_id)
 
     existing = identical_fit(con, options.kind, options.params(), [snapshot_id], options.seed)
-    if existing is not None:
-        stored = store.read_fit(con, existing)
-        if _same_release_dates(stored, release_dates):
-            return _as_reused(stored, table, options, notes, snapshot, source)
+    stored = None if existing is None else store.read_fit(con, existing)
+    if stored is not None and _same_release_dates(stored, release_dates):
+        return _as_reused(stored, table, options, notes, snapshot, source)
 
     result = fit_table(table, options, release_dates=release_dates, progress=progress, source=source)
     with transaction(con):

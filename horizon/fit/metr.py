@@ -85,7 +85,7 @@ class Lbfgs:
     beta0: float
     beta1: float
     iterations: int
-    converged: bool  # False when it stopped at max_iter (sklearn warns, METR keeps the numbers)
+    converged: bool  # False when L-BFGS-B reports a failure, e.g. max_iter reached (sklearn warns; METR keeps the numbers)
 
 
 def lbfgs_fit(x: np.ndarray, successes: np.ndarray, failures: np.ndarray, C: float) -> Lbfgs:
@@ -118,7 +118,7 @@ def lbfgs_fit(x: np.ndarray, successes: np.ndarray, failures: np.ndarray, C: flo
                  "gtol": SKLEARN_TOL, "ftol": SKLEARN_FTOL},
     )
     slope, intercept = (float(v) for v in result.x)
-    return Lbfgs(intercept, slope, int(result.nit), int(result.nit) < SKLEARN_MAX_ITER)
+    return Lbfgs(intercept, slope, int(result.nit), bool(result.success))
 
 
 def fit_agents(x: np.ndarray, successes: np.ndarray, failures: np.ndarray, C: float) -> list[Lbfgs | None]:

@@ -3,9 +3,12 @@
 Prints wall time and peak memory of our vectorised fit, next to a baseline measured in the same
 run: METR-style row-level hierarchical resampling plus one scikit-learn LogisticRegression per
 agent per replicate, timed on a sample of replicates and extrapolated. ``--synthetic`` fits a
-generated suite of 1,000,000 runs (100 agents) with 1,000 replicates instead.
+generated suite of 1,000,000 runs (100 agents) with 1,000 replicates instead. ``--compat metr``
+times the METR-compatible mode (METR's draws, lbfgs stopped where scikit-learn stops it) on
+1,000 replicates, METR's own count, against the same baseline.
 
     python benchmarks/bench_fit.py
+    python benchmarks/bench_fit.py --compat metr
     python benchmarks/bench_fit.py --synthetic
 """
 
@@ -24,7 +27,9 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from horizon.fit.runs import FitOptions, fit_runs, runs_frame_from_jsonl  # noqa: E402  (after the path insert)
+from horizon.fit.horizons import fit_runs  # noqa: E402  (after the path insert)
+from horizon.fit.results import FitOptions  # noqa: E402
+from horizon.fit.runtable import runs_frame_from_jsonl  # noqa: E402
 
 RUNS = Path(__file__).resolve().parents[2] / "shared" / "data" / "metr" / "all_runs_2025-03.jsonl"
 
@@ -105,7 +110,8 @@ def main() -> None:
     parser.add_argument("--baseline-sample", type=int, default=50, help="replicates timed for the baseline")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of ours; the best is reported")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--bootstrap-weights", choices=["recompute", "carry"], default="recompute")
+    parser.add_argument("--bootstrap-weights", choices=["recompute", "carry"], default=None)
+    parser.add_argument("--compat", choices=["metr"], default=None, help="time the METR-compatible mode")
     args = parser.parse_args()
 
     if args.synthetic:
@@ -114,13 +120,15 @@ def main() -> None:
         label = f"synthetic: {frame.height:,} runs, {frame['source_model'].n_unique()} agents"
     else:
         frame = runs_frame_from_jsonl(RUNS)
-        n = args.replicates or 10_000
+        n = args.replicates or (1000 if args.compat else 10_000)
         label = f"{RUNS.name}: {frame.height:,} runs, {frame['source_model'].n_unique()} agents"
-    options = FitOptions(n_bootstrap=n, seed=args.seed, bootstrap_weights=args.bootstrap_weights)
-    wall, peak = measure(frame, options, 1 if args.synthetic else args.repeat)
+    options = FitOptions(n_bootstrap=n, seed=args.seed if args.compat is None else 42 + args.seed,
+                         bootstrap_weights=args.bootstrap_weights, compat=args.compat)
+    repeat = 1 if args.synthetic or args.compat else args.repeat
+    wall, peak = measure(frame, options, repeat)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(label)
-    print(f"ours:     {n:,} replicates in {wall:.2f} s (best of {1 if args.synthetic else args.repeat});"
+    print(label + (", METR-compatible mode" if args.compat else ""))
+    print(f"ours:     {n:,} replicates in {wall:.2f} s (best of {repeat});"
           f" traced peak {peak:,.0f} MB, process max RSS {rss:,.0f} MB")
     if args.synthetic:
         return

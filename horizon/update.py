@@ -113,7 +113,9 @@ def _fitted_from(con, kind: str, snapshot_id: int) -> int | None:
 def fit_stage(con, config: Config) -> dict[str, Any]:
     """Per-agent horizons from the newest run-level snapshot, with METR's defaults, unless that
     snapshot has been fitted already (by update, or by `horizon ingest` + an earlier update)."""
-    from horizon.fit.runs import KIND, fit_snapshot, latest_runs_snapshot
+    from horizon.fit.api import fit_snapshot
+    from horizon.fit.results import KIND
+    from horizon.fit.store import latest_runs_snapshot
 
     has_runs = con.execute("SELECT count(*) FROM runs").fetchone()[0] > 0
     if not has_runs:

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module", ["horizon.fit.runs", "horizon.trend.api", "horizon.trend.cite", "horizon.update"])
+@pytest.mark.parametrize("module", ["horizon.fit.api", "horizon.trend.api", "horizon.trend.cite", "horizon.update"])
 def test_fitting_and_trend_code_never_import_plotting_or_the_report(module):
     code = (
         f"import sys, json, {module}\n"

@@ -7,7 +7,8 @@ import csv
 import pytest
 
 from horizon.config import PROJECT_DIR
-from horizon.fit.runs import FitOptions, fit_snapshot
+from horizon.fit.api import fit_snapshot
+from horizon.fit.results import FitOptions
 from horizon.ingest import ingest
 from horizon.sources import load_sources
 from tests.conftest import METR, SHARED, VINTAGES

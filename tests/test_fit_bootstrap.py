@@ -7,8 +7,10 @@ import polars as pl
 import pytest
 
 from horizon.fit import bootstrap
-from horizon.fit.bootstrap import Cells, bootstrap_fits
-from horizon.fit.runs import FitOptions, fit_runs
+from horizon.fit.bootstrap import bootstrap_fits
+from horizon.fit.horizons import fit_runs
+from horizon.fit.results import FitOptions
+from horizon.fit.runtable import Cells
 
 
 def _cells(seed=0, n_families=12, agents=3):

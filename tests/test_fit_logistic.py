@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from horizon.errors import HorizonError
+from horizon.fit.horizons import fit_runs
 from horizon.fit.logistic import fit_logistic, horizon_minutes, log2_horizon
-from horizon.fit.runs import FitOptions, fit_runs, runs_frame_from_jsonl
+from horizon.fit.results import FitOptions
+from horizon.fit.runtable import runs_frame_from_jsonl
 from tests.conftest import METR
 
 RUNS = METR / "all_runs_2025-03.jsonl"

@@ -10,7 +10,10 @@ import polars as pl
 import pytest
 
 from horizon.errors import HorizonError, InputError, NotFoundError
-from horizon.fit.runs import FitOptions, fit_runs, fit_snapshot, latest_runs_snapshot
+from horizon.fit.api import fit_snapshot
+from horizon.fit.horizons import fit_runs
+from horizon.fit.results import FitOptions
+from horizon.fit.store import latest_runs_snapshot
 from horizon.ingest import ingest
 from tests.conftest import METR, run_cli
 
@@ -55,7 +58,7 @@ def test_model_that_passes_every_run_has_no_horizon_either():
 
 
 def test_metr_agent_with_only_failures_is_reported_not_dropped():
-    from horizon.fit.runs import runs_frame_from_jsonl
+    from horizon.fit.runtable import runs_frame_from_jsonl
 
     fit = fit_runs(runs_frame_from_jsonl(RUNS), FitOptions(n_bootstrap=20))
     assert len(fit.agents) == 11
@@ -195,12 +198,65 @@ def test_a_store_without_runs_says_what_to_do(con, config):
         fit_snapshot(con, config)
 
 
-def test_same_seed_stores_identical_replicates(con, config):
+def test_same_seed_in_another_store_stores_identical_replicates(con, config, tmp_path):
+    from horizon.store import connect
+
+    rules = {"A": lambda t, r: t < 4 or r == 0, "B": lambda t, r: t < 7}
+    other = connect(tmp_path / "other.duckdb")
+    try:
+        stored = []
+        for c in (con, other):
+            _insert_runs(c, 1, datetime(2025, 1, 1), rules)
+            fit = fit_snapshot(c, config, options=FitOptions(n_bootstrap=50, seed=9))
+            stored.append(c.execute(
+                "SELECT source_model, level, replicate, horizon_minutes FROM fit_replicates WHERE fit_id = ?"
+                " ORDER BY ALL", [fit.fit_id]).fetchall())
+    finally:
+        other.close()
+    assert stored[0] == stored[1] and len(stored[0]) == 2 * 2 * 50
+
+
+def _counts(con):
+    return [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("fits", "fit_horizons", "fit_replicates")]
+
+
+def test_an_identical_fit_is_reused_not_stored_again(con, config):
     _insert_runs(con, 1, datetime(2025, 1, 1), {"A": lambda t, r: t < 4 or r == 0, "B": lambda t, r: t < 7})
-    first = fit_snapshot(con, config, options=FitOptions(n_bootstrap=50, seed=9))
-    second = fit_snapshot(con, config, options=FitOptions(n_bootstrap=50, seed=9))
-    q = "SELECT source_model, level, replicate, horizon_minutes FROM fit_replicates WHERE fit_id = ? ORDER BY ALL"
-    assert con.execute(q, [first.fit_id]).fetchall() == con.execute(q, [second.fit_id]).fetchall()
+    first = fit_snapshot(con, config, options=FitOptions(n_bootstrap=40, seed=2))
+    before = _counts(con)
+    again = fit_snapshot(con, config, options=FitOptions(n_bootstrap=40, seed=2, levels=(50, 80)))
+    assert (first.reused, again.reused, again.fit_id) == (False, True, first.fit_id)
+    assert _counts(con) == before
+    # read back from the store, the fit is the one that was computed, number for number
+    a, b = first.to_json(), again.to_json()
+    assert b.pop("reused") is True and a.pop("reused") is False
+    assert a == b
+    np.testing.assert_array_equal(first.replicates, again.replicates)
+
+
+@pytest.mark.parametrize("change", [
+    {"seed": 3}, {"n_bootstrap": 41}, {"levels": (50,)}, {"weighting": "equal"}, {"C": 5.0},
+    {"bootstrap_weights": "carry"}, {"compat": "metr"},
+])
+def test_a_fit_that_differs_in_any_parameter_is_stored_anew(con, config, change):
+    _insert_runs(con, 1, datetime(2025, 1, 1), {"A": lambda t, r: t < 4 or r == 0})
+    first = fit_snapshot(con, config, options=FitOptions(n_bootstrap=40, seed=2))
+    other = fit_snapshot(con, config, options=FitOptions(**{"n_bootstrap": 40, "seed": 2, **change}))
+    assert not other.reused and other.fit_id == first.fit_id + 1
+
+
+def test_another_snapshot_or_new_release_dates_make_a_new_fit(con, config):
+    _insert_runs(con, 1, datetime(2025, 1, 1), {"A": lambda t, r: t < 4 or r == 0})
+    _insert_runs(con, 2, datetime(2025, 2, 1), {"A": lambda t, r: t < 4 or r == 0})
+    options = FitOptions(n_bootstrap=10)
+    first = fit_snapshot(con, config, 1, options)
+    assert not fit_snapshot(con, config, 2, options).reused
+    assert fit_snapshot(con, config, 1, options).reused
+    con.execute("UPDATE models SET release_date = DATE '2024-05-01' WHERE model_id = 'a'")
+    con.execute("INSERT INTO models (model_id, display_name, release_date, curated) SELECT 'a', 'A', DATE '2024-05-01', true"
+                " WHERE NOT EXISTS (SELECT 1 FROM models WHERE model_id = 'a')")
+    dated = fit_snapshot(con, config, 1, options)
+    assert not dated.reused and dated.fit_id != first.fit_id and dated.agents[0].release_date == date(2024, 5, 1)
 
 
 # --- the command ---------------------------------------------------------------------------------
@@ -223,8 +279,20 @@ def test_fit_json_has_an_entry_per_agent_with_p50_p80_and_their_intervals(tmp_pa
         assert key in sonnet
     assert agents["davinci-002"]["p50"]["estimate"] is None
     assert agents["davinci-002"]["reason"] == "all_runs_failed"
-    again = run_cli("--db", db, "fit", "--bootstrap", "40", "--seed", "2", "--json", "--quiet")
-    assert json.loads(again.stdout)["agents"] == doc["agents"]
+    assert doc["reused"] is False and doc["kind"] == "run_horizons"
+    again = json.loads(run_cli("--db", db, "fit", "--bootstrap", "40", "--seed", "2", "--json", "--quiet").stdout)
+    assert again["reused"] is True and again["fit_id"] == doc["fit_id"] and again["agents"] == doc["agents"]
+
+
+def test_fit_command_says_in_one_line_that_it_reused_an_identical_fit(tmp_path):
+    db = str(tmp_path / "h.duckdb")
+    run_cli("--db", db, "ingest", str(RUNS))
+    first = run_cli("--db", db, "fit", "--bootstrap", "5").stdout.splitlines()
+    again = run_cli("--db", db, "fit", "--bootstrap", "5").stdout.splitlines()
+    assert again[0] == ("fit 1 reused: an identical fit (same parameters, seed, horizon version, snapshot and"
+                        " release dates) is already stored; nothing new was written")
+    assert again[1:] == first and first[0].startswith("fit 1 (run_horizons) from snapshot 1")
+    assert run_cli("--db", db, "fit", "--bootstrap", "5", "--seed", "1").stdout.startswith("fit 2 (run_horizons)")
 
 
 def test_fit_levels_and_weighting_options_reach_the_fit(tmp_path):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from horizon.errors import HorizonError
-from horizon.fit.runs import runs_frame_from_jsonl
+from horizon.fit.runtable import runs_frame_from_jsonl
 from horizon.fit.weights import max_abs_difference, run_weights, task_weights
 from tests.conftest import METR
 

@@ -121,7 +121,8 @@ def test_default_trends_store_both_levels_and_forecasts(con, config, headline):
 
 @pytest.mark.slow
 def test_run_level_trend_takes_its_interval_from_the_bootstrap_replicates(con, config):
-    from horizon.fit.runs import FitOptions, fit_snapshot
+    from horizon.fit.api import fit_snapshot
+    from horizon.fit.results import FitOptions
 
     snaps = ingest(con, config, [str(METR / "all_runs_2025-03.jsonl"), str(METR / "release_dates_2025-03.yaml")])
     fit = fit_snapshot(con, config, snapshot_id=snaps[0].snapshot_id, options=FitOptions(n_bootstrap=200))

@@ -35,6 +35,7 @@ import numpy as np
 
 from horizon.errors import HorizonError
 from horizon.fit.logistic import fit_logistic
+from horizon.fit.runtable import Cells
 from horizon.fit.weights import check_weighting
 
 BLOCK = 100  # replicates per random-number block
@@ -43,29 +44,6 @@ BOOTSTRAP_WEIGHTS = ("recompute", "carry")
 # of float64) that the dozen arrays a Newton iteration touches stay in cache: measured ~3x faster
 # than 24 MB chunks on a 2-core machine, and memory stays flat whatever the number of replicates.
 CHUNK_ELEMENTS = 100_000
-
-
-@dataclass(frozen=True)
-class Cells:
-    """Runs aggregated to (agent, task) cells; tasks, families and agents in sorted order.
-
-    ``runs`` and ``successes`` are (agents, tasks) integer counts (0 where not run); ``x`` is
-    log2(human minutes) per task; ``family`` the family code of each task.
-    """
-
-    x: np.ndarray
-    family: np.ndarray
-    runs: np.ndarray
-    successes: np.ndarray
-    n_families: int
-
-    @property
-    def n_agents(self) -> int:
-        return self.runs.shape[0]
-
-    @property
-    def n_tasks(self) -> int:
-        return self.runs.shape[1]
 
 
 @dataclass(frozen=True)

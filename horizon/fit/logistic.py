@@ -201,14 +201,19 @@ def fit_logistic(
     return LogisticFits(beta0, beta1, usable, converged, iterations)
 
 
+def logit_of_level(level_percent: float) -> float:
+    """logit(q) for a success level in percent, computed as METR computes it (q / (1 - q))."""
+    q = level_percent / 100.0
+    return math.log(q / (1.0 - q))
+
+
 def log2_horizon(beta0: np.ndarray, beta1: np.ndarray, level_percent: float) -> np.ndarray:
     """log2 of the task length (minutes) where the fitted success probability is ``level``.
 
     Defined only for a falling curve (b1 < 0): with b1 >= 0 success does not fall with task
     length, so "the length at which it drops to q" does not exist. NaN there.
     """
-    q = level_percent / 100.0
-    logit = math.log(q / (1.0 - q))
+    logit = logit_of_level(level_percent)
     beta0 = np.asarray(beta0, dtype=float)
     beta1 = np.asarray(beta1, dtype=float)
     falling = beta1 < 0

@@ -23,7 +23,7 @@ import duckdb
 
 from horizon.config import Config
 from horizon.errors import HorizonError
-from horizon.fitruns import record_fit
+from horizon.provenance import record_fit
 from horizon.store import transaction
 from horizon.trend import store as tstore
 from horizon.trend.analysis import TrendResult, TrendSpec, analyse

@@ -1,0 +1,69 @@
+"""Provenance of computed results: the ``fits`` row every fit, trend and forecast hangs from.
+
+A row records what produced a result: its kind, parameters, seed, horizon's version and the
+snapshots it read. ``record_fit`` writes one; ``identical_fit`` finds an earlier one made with
+the same kind, parameters, seed, version and snapshots, so a deterministic computation is not
+stored twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from horizon import __version__
+
+
+def _params_json(params: Mapping[str, Any]) -> str:
+    return json.dumps(params, sort_keys=True, default=str)
+
+
+def record_fit(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    params: dict[str, Any],
+    input_snapshots: list[int],
+    created_at: datetime,
+    seed: int | None = None,
+) -> int:
+    """Insert a row into ``fits`` and return its id. Call inside the caller's transaction."""
+    row = con.execute(
+        "INSERT INTO fits (kind, created_at, code_version, params, seed, input_snapshots)"
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING fit_id",
+        [
+            kind,
+            created_at.replace(tzinfo=None),
+            __version__,
+            _params_json(params),
+            seed,
+            json.dumps(sorted(input_snapshots)),
+        ],
+    ).fetchone()
+    return int(row[0])
+
+
+def identical_fit(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    params: Mapping[str, Any],
+    input_snapshots: Sequence[int],
+    seed: int | None = None,
+) -> int | None:
+    """The first fit of ``kind`` with these parameters, seed and input snapshots, made by this
+    version of horizon; None if there is none. Parameters compare as JSON values, so key order
+    and number spelling do not matter."""
+    wanted = json.loads(_params_json(params))
+    snapshots = sorted(int(s) for s in input_snapshots)
+    rows = con.execute(
+        "SELECT fit_id, params, input_snapshots FROM fits"
+        " WHERE kind = ? AND code_version = ? AND seed IS NOT DISTINCT FROM ? ORDER BY fit_id",
+        [kind, __version__, seed],
+    ).fetchall()
+    for fit_id, stored_params, stored_snapshots in rows:
+        if json.loads(stored_params) == wanted and sorted(json.loads(stored_snapshots)) == snapshots:
+            return int(fit_id)
+    return None

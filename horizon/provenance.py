@@ -67,3 +67,10 @@ def identical_fit(
         if json.loads(stored_params) == wanted and sorted(json.loads(stored_snapshots)) == snapshots:
             return int(fit_id)
     return None
+
+
+def latest_fit(con: duckdb.DuckDBPyConnection, kind: str) -> int | None:
+    """The newest fit of ``kind``, for results that depend only on their inputs (an indicator
+    evaluation); trends and run-level fits choose theirs by what they were fitted on instead."""
+    row = con.execute("SELECT max(fit_id) FROM fits WHERE kind = ?", [kind]).fetchone()
+    return None if row is None or row[0] is None else int(row[0])

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from horizon import __version__
 from horizon.config import Config
 from horizon.errors import NotFoundError
-from horizon.fitruns import latest_fit, record_fit
 from horizon.indicators import rct
 from horizon.indicators.config import Benchmark, Ladder, Rung, SeriesSpec, load_ladder, load_series_specs
 from horizon.indicators.series import Assessment, Observation, Treatment, assess, rung_status
+from horizon.provenance import identical_fit, latest_fit, record_fit
 
 KIND = "indicators"
 RCT_SERIES = "metr_rct_2025"
@@ -274,13 +273,10 @@ def run_indicators(con, config: Config) -> Evaluation:
 
     ev = evaluate(con, config)
     params = _params(ev, config)
-    row = con.execute(
-        "SELECT fit_id, created_at FROM fits WHERE kind = ? AND code_version = ? AND params::VARCHAR = ?"
-        " AND input_snapshots::VARCHAR = ? ORDER BY fit_id DESC LIMIT 1",
-        [KIND, __version__, json.dumps(params, sort_keys=True), json.dumps(list(ev.input_snapshots))],
-    ).fetchone()
-    if row is not None:
-        return replace(ev, fit_id=int(row[0]), created_at=row[1])
+    done = identical_fit(con, KIND, params, ev.input_snapshots)
+    if done is not None:
+        created = con.execute("SELECT created_at FROM fits WHERE fit_id = ?", [done]).fetchone()[0]
+        return replace(ev, fit_id=done, created_at=created)
     with transaction(con):
         fit_id = record_fit(con, KIND, params, list(ev.input_snapshots), config.now)
         _save(con, fit_id, ev)

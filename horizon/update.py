@@ -96,6 +96,7 @@ def run_update(con: duckdb.DuckDBPyConnection, config: Config, report_dir=None) 
         results += ingest_bytes(con, config, fetched)
     fit = fit_stage(con, config)
     stages = {"fit": fit, "trend": trend_stage(con, config, refit=fit["status"] == "fitted")}
+    stages["scenarios"] = scenarios_stage(con, config)
     stages["report"] = report_stage(con, config, report_dir)
     return UpdateResult(tuple(results), network, summarise(con), stages)
 
@@ -148,6 +149,13 @@ def trend_stage(con, config: Config, refit: bool) -> dict[str, Any]:
     cited = stored_for_citation(con, fit_id=trend_id, level=50)
     return {"status": status, "forecast_fit_id": forecast_id, "trend_fit_id": cited.fit_id,
             "citation": sentence(cited)}
+
+
+def scenarios_stage(con, config: Config) -> dict[str, Any]:
+    """The scenario model with data/scenarios.toml, refitted when the headline or a parameter changed."""
+    from horizon.scenarios.api import update_stage
+
+    return update_stage(con, config)
 
 
 def report_stage(con, config: Config, out_dir) -> dict[str, Any]:

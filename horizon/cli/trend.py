@@ -230,8 +230,10 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, interval, all_time
 @click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "json"]), default="text", show_default=True)
 @click.option("--fit", "fit_id", type=int, default=None, help="Trend fit to cite (default: the newest at --level).")
 @click.option("--level", type=click.Choice(["50", "80"]), default="50", show_default=True)
+@click.option("--scenario", default=None, help="Cite this scenario of the newest scenarios fit (or of --fit ID):"
+              " amdahl, explosive, plateau, expanding_pie.")
 @click.pass_obj
-def cite_cmd(config, fmt, fit_id, level):
+def cite_cmd(config, fmt, fit_id, level, scenario):
     """Print a copy-exact citation of a stored doubling time.
 
     Reads the stored trend (never refits): run `horizon trend` (or `horizon update`) first.
@@ -241,8 +243,16 @@ def cite_cmd(config, fmt, fit_id, level):
       horizon cite
       horizon cite --format bibtex
       horizon cite --fit 12 --format json
+      horizon cite --scenario explosive
     """
     from horizon.store import connect
+
+    if scenario:   # the scenario model's citation (horizon.scenarios.cite); --fit is then a scenarios fit
+        from horizon.scenarios.cite import cite
+
+        text, doc = cite(connect(config.db_path), scenario, fit_id, fmt)
+        emit_json(doc) if doc is not None else click.echo(text)
+        return
     from horizon.trend.cite import bibtex, citation_document, sentence, stored_for_citation
 
     con = connect(config.db_path)

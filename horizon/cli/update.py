@@ -72,6 +72,8 @@ def update_cmd(config, offline, as_json):
         click.echo(trend["citation"])
     else:
         click.echo(f"trend: {trend['status']} ({trend['reason']})")
+    scen = result.stages["scenarios"]
+    click.echo(f"scenarios: {scen['status']} (" + (f"scenarios fit {scen['fit_id']}); see `horizon scenarios`" if "fit_id" in scen else f"{scen['reason']})"))
     report = result.stages["report"]
     if report["status"] == "written":
         click.echo(f"report: {report['pages']} pages in {report['out_dir']}/ (open index.html)")

@@ -15,6 +15,7 @@ NAV = (
     ("trends.html", "Trends"),
     ("vintages.html", "Vintages"),
     ("domains.html", "Domains"),
+    ("scenarios.html", "Scenarios"),
     ("sources.html", "Sources & methods"),
 )
 CHARTS_DIR = "charts"

@@ -27,7 +27,7 @@ import numpy as np
 
 from horizon.errors import HorizonError
 from horizon.scenarios.dynamics import SCENARIOS, Scenario
-from horizon.scenarios.run import BAND_EVERY, STEP_DAYS, BandPoint, Paths, ScenarioResult, Summary, _finite, _quantiles
+from horizon.scenarios.run import BAND_EVERY, BandPoint, Paths, ScenarioResult, Summary, _finite, _quantiles
 from horizon.trend.points import date_from_day, day_number
 
 KINDS = ("multiplier", "share")
@@ -170,7 +170,7 @@ def assess(result: ScenarioResult, observations: Sequence[Observation],
     for series, obs in by_series.items():
         kind, baseline = obs[0].kind, obs[0].baseline
         first = min(day_number(o.day) for o in obs)
-        from_here = grid >= first - STEP_DAYS / 2
+        from_here = grid >= first
         days = grid[from_here]
         if days.size == 0:
             continue

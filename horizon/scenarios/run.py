@@ -253,6 +253,16 @@ def _draw_set(inputs_trend: TrendDraws, model_slopes: Sequence[float], parameter
     return DrawSet(g0, ln_start, b, sp.stack(central_p, draw_p)), dropped
 
 
+def blowup_tail(dtau_ds_end, g0, lam, beta) -> np.ndarray:
+    """Days from the end of the grid (s = S) to infinity. Past the grid f = 1 to rounding and
+    M = v0 h / h_s, so dtau/ds = c e^(-k s) e^(-beta g0 tau) with k = lambda - beta > 0, which
+    separates: tau_inf = tau_S + ln(1 + beta g0 D / k) / (beta g0), D = dtau/ds at S."""
+    k = np.where(lam > beta, lam - beta, np.nan)
+    bg = beta * g0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(bg > 0, np.log1p(bg * dtau_ds_end / k) / np.where(bg > 0, bg, 1.0), dtau_ds_end / k)
+
+
 def _solve(scenario: Scenario, d: DrawSet, bridge: Bridge) -> tuple[FeedbackPath | None, np.ndarray]:
     """The scenario's path (None without feedback) and its blow-up time in days (inf: none)."""
     if not scenario.feedback:
@@ -268,10 +278,7 @@ def _solve(scenario: Scenario, d: DrawSet, bridge: Bridge) -> tuple[FeedbackPath
     blowup = np.full(d.n, np.inf)
     explodes = scenario.blows_up(d.params) & (lam > beta)
     if explodes.any():
-        # Past the grid f = 1 to rounding and M = v0 h / h_s, so dtau/ds falls as e^-((lambda - beta) s):
-        # the rest of the way to infinity takes dtau/ds / (lambda - beta).
-        k = lam - beta
-        blowup = np.where(explodes, path.tau[:, -1] + path.dtau_ds_end / np.where(explodes, k, 1.0), np.inf)
+        blowup = np.where(explodes, path.tau[:, -1] + blowup_tail(path.dtau_ds_end, d.g0, lam, beta), np.inf)
     return path, blowup
 
 

@@ -166,7 +166,8 @@ def tau_at(path: FeedbackPath | None, g0: np.ndarray, x_target: np.ndarray, blow
     j = np.minimum(pos.astype(np.int64), path.s.size - 2)
     frac = pos - j
     rows = np.arange(g0.size)
-    tau = path.tau[rows, j] + frac * (path.tau[rows, j + 1] - path.tau[rows, j])
+    with np.errstate(invalid="ignore"):   # flat rows hold inf; they are replaced below
+        tau = path.tau[rows, j] + frac * (path.tau[rows, j + 1] - path.tau[rows, j])
     after = np.inf if blowup is None else np.where(np.isfinite(blowup), blowup, np.inf)
     out = np.where(inside, tau, after)
     out = np.where(path.flat, np.inf, out)

@@ -223,7 +223,7 @@ def test_every_page_renders_every_chart_offline_without_console_errors(browser, 
             charts = visit.evaluate(CHART_STATE)
             for chart in charts:
                 assert chart["state"] == "1" and chart["marks"] > 0, f"{name}: chart {chart} did not render"
-            assert visit.evaluate("document.querySelectorAll('nav.site a').length") == 6
+            assert visit.evaluate("document.querySelectorAll('nav.site a').length") == 7
         finally:
             visit.close()
 

@@ -37,6 +37,7 @@ _ZW = np.exp(-_Z * _Z / 2) / math.sqrt(2 * math.pi) * _Z_STEP
 _A_MAX = 64.0
 _A_STEP = 0.125
 _A = np.arange(-_A_MAX, _A_MAX + _A_STEP / 2, _A_STEP)
+_ROWS_AT_ONCE = 8
 
 
 def success(length_minutes, h80_minutes, slope):
@@ -52,11 +53,6 @@ def work_success_direct(A, B) -> np.ndarray:
     return expit(A[..., None] + B[..., None] * _Z) @ _ZW
 
 
-def _derivative_direct(A, B) -> np.ndarray:
-    s = expit(np.asarray(A, dtype=float)[..., None] + np.asarray(B, dtype=float)[..., None] * _Z)
-    return (s * (1 - s)) @ _ZW
-
-
 class WorkSuccess:
     """W(A; B) for a fixed set of B values (one table row each), read by cubic Hermite."""
 
@@ -64,8 +60,14 @@ class WorkSuccess:
         B_values = np.asarray(B_values, dtype=float)
         self.B, self._row = np.unique(B_values, return_inverse=True)
         self._row = self._row.reshape(B_values.shape)
-        self._W = work_success_direct(_A[None, :], self.B[:, None])
-        self._dW = _derivative_direct(_A[None, :], self.B[:, None]) * _A_STEP
+        # A few rows at a time: each row is 1,025 x 101 sigmoids in memory.
+        self._W = np.empty((self.B.size, _A.size))
+        self._dW = np.empty((self.B.size, _A.size))
+        for start in range(0, self.B.size, _ROWS_AT_ONCE):
+            rows = slice(start, start + _ROWS_AT_ONCE)
+            s = expit(_A[None, :, None] + self.B[rows, None, None] * _Z)
+            self._W[rows] = s @ _ZW
+            self._dW[rows] = ((s * (1 - s)) @ _ZW) * _A_STEP
 
     @property
     def rows(self) -> np.ndarray:

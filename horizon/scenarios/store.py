@@ -118,15 +118,20 @@ def _num(v):
     return v if math.isfinite(v) else None
 
 
-def _insert(con, table: str, columns: tuple[str, ...], rows: list[list], chunk: int = 400) -> None:
-    """Named columns, one multi-row VALUES statement per chunk (executemany is one per row)."""
+def _insert(con, table: str, columns: tuple[str, ...], rows: list[list]) -> None:
+    """Named columns, all rows at once through an Arrow table: thousands of band rows take a
+    few milliseconds this way, against most of a second as bound VALUES parameters."""
     if not rows:
         return
-    one = "(" + ", ".join(["?"] * len(columns)) + ")"
-    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
-        con.execute(head + ", ".join([one] * len(part)), [v for r in part for v in r])
+    import pyarrow as pa
+
+    data = pa.table({name: [r[i] for r in rows] for i, name in enumerate(columns)})
+    names = ", ".join(columns)
+    con.register("_scenario_rows", data)
+    try:
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _scenario_rows")
+    finally:
+        con.unregister("_scenario_rows")
 
 
 def save(con, fit_id: int, inputs: TrendInputs, result: ScenarioResult, evidence: Evidence | None,

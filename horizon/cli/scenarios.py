@@ -106,11 +106,13 @@ def echo_scenarios(doc: dict) -> None:
                 b = c["bound"]
                 note = (f"never: approaches {_x(b['central'])} (80%: {_x(b['lo80'])} to {_x(b['hi80'])})"
                         if b["central"] is not None else "never within the model's range")
+                if d["draws_never"] < d["draws"]:
+                    note += f"; {d['draws'] - d['draws_never']} of {d['draws']} draws cross"
                 click.echo(f"  {s['name'] if first else '':<14} {f'{m0:.2f}x' if first else '':>10}  {c['target']:<7} {'never':>10}  {'':<24} {note}")
             else:
                 interval = f"{_d(d['lo80'])} .. {_d(d['hi80'])}"
                 note = f"{d['draws_never']} of {d['draws']} draws never" if d["draws_never"] else ""
-                click.echo(f"  {s['name'] if first else '':<14} {f'{m0:.2f}x' if first else '':>10}  {c['target']:<7} {_d(d['central']):>10}  {interval:<24} {note}")
+                click.echo(f"  {s['name'] if first else '':<14} {f'{m0:.2f}x' if first else '':>10}  {c['target']:<7} {_d(d['central']):>10}  {interval:<24} {note}".rstrip())
             first = False
         if s["blowup"]:
             b = s["blowup"]

@@ -58,7 +58,7 @@ def sentence(stored: StoredScenarios, scenario: str, full_hash: bool = False) ->
               f" ({_interval(o, 'blowup_lo80', 'blowup_hi80')})" if o["blowup_n_never"] is not None else "")
     draws = f"{run['n_draws']:,} draws" + (" with parameters drawn over their ranges" if run["param_draws"] else "")
     return (
-        f"Scenario, not a prediction: under the {o['title']} scenario of AI R&D automation ({o['camp'].rstrip('.')}),"
+        f"Scenario, not a prediction: under the {o['title']} scenario of AI R&D automation ({o['camp'][0].lower() + o['camp'][1:].rstrip('.')}),"
         f" the research multiplier M (AI R&D output relative to human-only work) is {_x(o['m_start'])} on"
         f" {run['start_date'].isoformat()} and reaches {_crossings_text(stored, scenario)}{blowup}"
         f" (horizon's scenario model: METR's success curve over lognormal AI R&D task lengths, Amdahl's law"

@@ -134,12 +134,14 @@ _MEAN_NOTE = re.compile(r"median \(mean ([0-9.]+)x\)")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
 
-def _quarter_middle(path: Path, number: int, text: str) -> date:
+def _quarter(path: Path, number: int, text: str) -> tuple[date, date, date]:
+    """First day, middle (the 15th of its middle month) and last day of a quarter like 2025Q1."""
     m = _QUARTER.match(text)
     if not m:
         raise InputError(str(path), f"line {number}, field 'date'", f"expected a quarter like 2025Q1, got {text!r}")
     year, q = int(m.group(1)), int(m.group(2))
-    return date(year, 3 * q - 1, 15)
+    end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
+    return date(year, 3 * q - 2, 1), date(year, 3 * q - 1, 15), date.fromordinal(end.toordinal() - 1)
 
 
 def lab_indicators(path: Path) -> list[Observation]:
@@ -181,12 +183,12 @@ def lab_indicators(path: Path) -> list[Observation]:
         if len(baseline) < 3:
             raise InputError(str(path), "code_per_contributor_x", "expected at least 3 baseline quarters to estimate the noise")
         base_values = np.array([_number(path, n, "value", r["value"], positive=True) for n, r in baseline])
-        base_days = [_quarter_middle(path, n, r["date"]) for n, r in baseline]
+        quarters = [_quarter(path, n, r["date"]) for n, r in baseline]
         noise = float(np.std(np.log(base_values), ddof=1))
-        period = (date(min(base_days).year, min(base_days).month - 1, 1), date(max(base_days).year, 12, 31))
+        period = (min(q[0] for q in quarters), max(q[2] for q in quarters))
         for number, r in code:
             out.append(Observation("anthropic_code_per_contributor", "Anthropic lines merged per contributor (multiple of pre-2025)",
-                                   _quarter_middle(path, number, r["date"]),
+                                   _quarter(path, number, r["date"])[1],
                                    _number(path, number, "value", r["value"], positive=True), "multiplier", noise,
                                    "Anthropic Institute, When AI builds itself, digitised", period,
                                    f"{r['note']}; lines of code, not research output"))

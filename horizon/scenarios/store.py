@@ -29,7 +29,7 @@ class TrendInputs:
     slope_models: tuple[str, ...]      # their model ids
     snapshot_id: int
     input_snapshots: tuple[int, ...]
-    label: str | None                  # the publisher's label of the snapshot
+    label: str | None                  # the published version (or the publisher's label) of the snapshot
     spec: dict                         # the TrendSpec the draws come from (recorded with the fit)
     doubling_days: float
     ci_low: float | None
@@ -68,13 +68,15 @@ def trend_inputs(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None,
             f"snapshot {source.snapshot_id}: no frontier model of the {HORIZON_LEVEL}% trend has a published 50% horizon"
             " longer than its 80% one: the success curve's slope cannot be read"
         )
+    version = con.execute("SELECT max(published_version) FROM published_horizons WHERE snapshot_id = ?",
+                          [source.snapshot_id]).fetchone()[0]
     return TrendInputs(
         trend=TrendDraws(float(exp.fit.x_ref), float(a), float(b), draws[:, 0].copy(), draws[:, 1].copy()),
         model_slopes=tuple(slopes),
         slope_models=tuple(models),
         snapshot_id=source.snapshot_id,
         input_snapshots=source.input_snapshots,
-        label=source.label,
+        label=version or source.label,
         spec=spec.as_params(),
         doubling_days=float(exp.doubling_days) if exp.doubling_days is not None else math.inf,
         ci_low=exp.ci_low,

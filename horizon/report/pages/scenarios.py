@@ -145,8 +145,10 @@ def crossing_table(crossings: tuple[dict[str, Any], ...], outcomes, label_of: di
 
     def note(r):
         if r["status"] == "never":
-            return (f"never: approaches {_x(r['bound_central'])} (80%: {_x(r.get('bound_lo80'))} – {_x(r.get('bound_hi80'))})"
+            text = (f"never: approaches {_x(r['bound_central'])} (80%: {_x(r.get('bound_lo80'))} – {_x(r.get('bound_hi80'))})"
                     if r.get("bound_central") is not None else "never within the model’s range")
+            crossing = (r["n_draws"] or 0) - (r["n_never"] or 0)
+            return text + (f"; {crossing} of {r['n_draws']} draws cross" if crossing > 0 else "")
         return f"{r['n_never']} draws never" if r.get("n_never") else ""
 
     return table(

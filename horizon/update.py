@@ -97,6 +97,7 @@ def run_update(con: duckdb.DuckDBPyConnection, config: Config, report_dir=None) 
     fit = fit_stage(con, config)
     stages = {"fit": fit, "trend": trend_stage(con, config, refit=fit["status"] == "fitted")}
     stages["indicators"] = indicators_stage(con, config)
+    stages["scenarios"] = scenarios_stage(con, config)
     stages["report"] = report_stage(con, config, report_dir)
     return UpdateResult(tuple(results), network, summarise(con), stages)
 
@@ -160,6 +161,13 @@ def indicators_stage(con, config: Config) -> dict[str, Any]:
 
     ev = run_indicators(con, config)
     return {"status": "evaluated", "fit_id": ev.fit_id, "lines": ladder_lines(ev) + board_lines(ev)}
+
+
+def scenarios_stage(con, config: Config) -> dict[str, Any]:
+    """The scenario model with data/scenarios.toml, refitted when the headline or a parameter changed."""
+    from horizon.scenarios.api import update_stage
+
+    return update_stage(con, config)
 
 
 def report_stage(con, config: Config, out_dir) -> dict[str, Any]:

@@ -232,8 +232,10 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, interval, all_time
 @click.option("--level", type=click.Choice(["50", "80"]), default="50", show_default=True)
 @click.option("--indicator", "indicator", default=None, metavar="SERIES",
               help="Cite an indicator or ladder benchmark instead (see `horizon indicators`, `horizon ladder`).")
+@click.option("--scenario", default=None, help="Cite this scenario of the newest scenarios fit (or of --fit ID):"
+              " amdahl, explosive, plateau, expanding_pie.")
 @click.pass_obj
-def cite_cmd(config, fmt, fit_id, level, indicator):
+def cite_cmd(config, fmt, fit_id, level, indicator, scenario):
     """Print a copy-exact citation of a stored doubling time.
 
     Reads the stored trend (never refits): run `horizon trend` (or `horizon update`) first.
@@ -244,6 +246,7 @@ def cite_cmd(config, fmt, fit_id, level, indicator):
       horizon cite --format bibtex
       horizon cite --fit 12 --format json
       horizon cite --indicator anthropic_al4_plus
+      horizon cite --scenario explosive
     """
     from horizon.store import connect
 
@@ -255,6 +258,12 @@ def cite_cmd(config, fmt, fit_id, level, indicator):
             emit_json(cite.citation_document(doc))
         else:
             click.echo(cite.bibtex(doc) if fmt == "bibtex" else cite.sentence(doc))
+        return
+    if scenario:   # the scenario model's citation (horizon.scenarios.cite); --fit is then a scenarios fit
+        from horizon.scenarios.cite import cite as cite_scenario
+
+        text, doc = cite_scenario(connect(config.db_path), scenario, fit_id, fmt)
+        emit_json(doc) if doc is not None else click.echo(text)
         return
     from horizon.trend.cite import bibtex, citation_document, sentence, stored_for_citation
 

@@ -74,6 +74,8 @@ def update_cmd(config, offline, as_json):
         click.echo(f"trend: {trend['status']} ({trend['reason']})")
     for line in result.stages["indicators"]["lines"]:  # the ladder and the inside-the-labs board
         click.echo(line)
+    scen = result.stages["scenarios"]
+    click.echo(f"scenarios: {scen['status']} (" + (f"scenarios fit {scen['fit_id']}); see `horizon scenarios`" if "fit_id" in scen else f"{scen['reason']})"))
     report = result.stages["report"]
     if report["status"] == "written":
         click.echo(f"report: {report['pages']} pages in {report['out_dir']}/ (open index.html)")

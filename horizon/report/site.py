@@ -17,9 +17,9 @@ from horizon.errors import HorizonError
 from horizon.report import assets
 from horizon.report.context import build_context
 from horizon.report.export import ChartExporter
-from horizon.report.pages import domains, indicators, layout, models, overview, sources, trends, vintages
+from horizon.report.pages import domains, indicators, layout, models, overview, scenarios, sources, trends, vintages
 
-PAGE_BUILDERS = (overview.build, models.build, trends.build, vintages.build, domains.build, indicators.build,
+PAGE_BUILDERS = (overview.build, models.build, trends.build, vintages.build, domains.build, indicators.build, scenarios.build,
                  sources.build)
 EXPORT_SUFFIXES = (".svg", ".png", ".vl.json")
 

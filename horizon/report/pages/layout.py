@@ -16,6 +16,7 @@ NAV = (
     ("vintages.html", "Vintages"),
     ("domains.html", "Domains"),
     ("indicators.html", "Indicators"),
+    ("scenarios.html", "Scenarios"),
     ("sources.html", "Sources & methods"),
 )
 CHARTS_DIR = "charts"

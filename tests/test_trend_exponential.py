@@ -11,8 +11,9 @@ import pytest
 from horizon.errors import HorizonError
 from horizon.trend import intervals
 from horizon.trend.analysis import TrendSpec, analyse
-from horizon.trend.exponential import LN2, fit_line
+from horizon.trend.forms import fit_form
 from horizon.trend.points import Point
+from horizon.trend.rules import LN2, date_from_day
 
 
 def simulate(doubling: float, n: int, sd: float, seed: int, start=date(2023, 1, 1), span=1000):
@@ -27,20 +28,22 @@ def simulate(doubling: float, n: int, sd: float, seed: int, start=date(2023, 1, 
 def test_known_doubling_time_is_recovered_within_four_standard_errors(seed):
     doubling, n, sd = 120.0, 30, 0.3
     x, y = simulate(doubling, n, sd, seed)
-    fit = fit_line(x, y)
+    fit = fit_form("exponential", x, y)
     # The slope's standard error is sd / sqrt(Sxx); four of them bound a chance miss at ~1e-4.
     se = sd / math.sqrt(((x - x.mean()) ** 2).sum())
     true_slope = LN2 / doubling
-    assert abs(fit.slope - true_slope) < 4 * se
-    assert fit.doubling_days == pytest.approx(LN2 / fit.slope)
-    assert fit.doubling_months == pytest.approx(fit.doubling_days / (365.25 / 12))
+    slope = fit.params[1]
+    assert abs(slope - true_slope) < 4 * se
+    assert fit.doubling_days_at(x[-1]) == pytest.approx(LN2 / slope)
 
 
 def test_noise_free_exponential_gives_the_exact_doubling_and_r2_of_one():
     x, y = simulate(90.0, 8, 0.0, 1)
-    fit = fit_line(x, y)
-    assert fit.doubling_days == pytest.approx(90.0, rel=1e-9)
-    assert fit.r2 == pytest.approx(1.0)
+    pts = [Point(f"m{i}", f"m{i}", date_from_day(v), math.exp(w)) for i, (v, w) in enumerate(zip(x, y))]
+    exp = analyse(pts, TrendSpec(window_from=None, forms=("exponential",), n_boot=100)).exponential
+    assert exp.doubling_days == pytest.approx(90.0, rel=1e-9)
+    assert exp.doubling_months == pytest.approx(exp.doubling_days / (365.25 / 12))
+    assert exp.r2 == pytest.approx(1.0)
 
 
 def test_wild_bootstrap_interval_covers_the_true_doubling_time_in_most_simulations():

@@ -8,9 +8,18 @@ import numpy as np
 import pytest
 
 from horizon.trend.backtest import backtest
-from horizon.trend.exponential import LN2
-from horizon.trend.forms import FORMS, break_test, curve, fit_form, u_reaching
-from horizon.trend.points import Point, date_from_day
+from horizon.trend.breaks import break_test
+from horizon.trend.forms import FORM_NAMES, FORMS, fit_form
+from horizon.trend.points import Point
+from horizon.trend.rules import LN2, date_from_day
+
+
+def curve(form, params, u):
+    return FORMS[form].curve(np.array([params], dtype=float), np.asarray(u, dtype=float))[0]
+
+
+def u_reaching(form, params, y):
+    return float(FORMS[form].reach(np.array([params], dtype=float), y)[0])
 
 X0 = 19500.0  # 2023-05-24
 
@@ -78,7 +87,7 @@ def test_every_form_reaches_a_level_exactly_where_its_curve_says():
         "superexponential": (1.0, 150.0, 0.1),
         "saturating": (1.0, 0.005, 9.0),
     }
-    for form in FORMS:
+    for form in FORM_NAMES:
         for target in (0.0, 2.5, 5.0):
             u = u_reaching(form, params[form], target)
             assert curve(form, params[form], np.array([u]))[0] == pytest.approx(target, abs=1e-9), form
@@ -92,7 +101,7 @@ def test_information_criteria_compare_forms_on_the_same_points():
     rng = np.random.default_rng(2)
     x = grid(20)
     y = 1.0 + LN2 / 120 * (x - X0) + rng.normal(0, 0.2, x.size)
-    fits = {f: fit_form(f, x, y) for f in FORMS}
+    fits = {f: fit_form(f, x, y) for f in FORM_NAMES}
     assert {f.n for f in fits.values()} == {20}
     # Nested forms: more parameters never fit worse, and AIC charges 2 per parameter.
     assert fits["piecewise"].sse <= fits["exponential"].sse + 1e-9

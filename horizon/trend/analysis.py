@@ -9,41 +9,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 import numpy as np
 
 from horizon.errors import HorizonError
-from horizon.trend import intervals
+from horizon.trend import intervals, status
 from horizon.trend.backtest import MIN_TRAIN, BacktestSummary, Prediction, backtest
-from horizon.trend.exponential import DAYS_PER_MONTH, LN2, fit_line
-from horizon.trend.forms import (
-    FORMS,
-    BreakTest,
-    FormDraws,
-    FormFit,
-    break_test,
-    ceiling_at_bound,
-    doubling_days_at,
-    fit_form,
-    refit_rows,
-    wild_rows,
+from horizon.trend.breaks import BreakTest, break_test
+from horizon.trend.forms import FORM_NAMES, FormDraws, FormFit, NotConverged, shape
+from horizon.trend.frontier import Selection, select_points
+from horizon.trend.points import Point
+from horizon.trend.rules import (
+    DAYS_PER_MONTH,
+    DEFAULT_CEILING_MINUTES,
+    date_from_day,
+    doubling_interval,
+    plausible_doubling,
 )
-from horizon.trend.frontier import DEFAULT_CEILING_MINUTES, Selection, select_points
-from horizon.trend.points import Point, date_from_day
+from horizon.trend.status import Status
 
 METR_WINDOW_FROM = date(2023, 1, 1)
-
-# A trend whose horizon did not grow has no doubling time: it is reported as None with this
-# note, never as a negative or infinite number of days.
-NO_GROWTH = "horizon did not grow: the fitted slope of ln(horizon) is not positive, so there is no doubling time"
-NO_GROWTH_AT_END = "not growing at the last release: no doubling time"
-CEILING_NOT_IDENTIFIED = (
-    "ceiling not identified: the fitted ceiling sits at the upper bound the fit allows"
-    " (e^20 times the highest point), so the curve is the exponential in disguise;"
-    " no interval and no forecasts of its own"
-)
+CI_LEVEL = 0.95
 
 
 @dataclass(frozen=True)
@@ -54,10 +42,10 @@ class TrendSpec:
     window_from: date | None = METR_WINDOW_FROM
     window_to: date | None = None
     ceiling_minutes: float | None = DEFAULT_CEILING_MINUTES
-    forms: tuple[str, ...] = FORMS
+    forms: tuple[str, ...] = FORM_NAMES
     interval_method: str | None = None   # None: run_bootstrap with runs, else the headline default
     n_boot: int = 10_000                 # exponential (closed form, all at once)
-    n_boot_forms: int = 1_000            # the other forms (batched refits, see forms.refit_rows)
+    n_boot_forms: int = 1_000            # the other forms (batched refits, see Form.refit)
     n_break_boot: int = 999
     seed: int = 0
     backtest_min_train: int = MIN_TRAIN
@@ -80,9 +68,9 @@ class TrendSpec:
                 raise HorizonError(f"{name}: expected a whole number 1 or more, got {v!r}")
         if self.level not in (50, 80):
             raise HorizonError(f"level: expected 50 or 80, got {self.level!r}")
-        unknown = [f for f in self.forms if f not in FORMS]
+        unknown = [f for f in self.forms if f not in FORM_NAMES]
         if unknown or "exponential" not in self.forms:
-            raise HorizonError(f"forms: expected exponential plus any of {', '.join(FORMS)}, got {self.forms}")
+            raise HorizonError(f"forms: expected exponential plus any of {', '.join(FORM_NAMES)}, got {self.forms}")
         if self.window_from and self.window_to and self.window_to < self.window_from:
             raise HorizonError(f"window: --until {self.window_to} is before --since {self.window_from}")
 
@@ -95,24 +83,30 @@ class TrendSpec:
 @dataclass(frozen=True)
 class FormResult:
     form: str
-    fit: FormFit | None
-    skipped: str | None            # why the form could not be fitted on these points
-    doubling_days: float | None    # constant (exponential) or instantaneous at the last point
-    ci_low: float | None
-    ci_high: float | None
-    ci_level: float
-    interval_method: str | None
-    interval_text: str | None
-    n_replicates: int
-    r2: float | None
-    break_date: date | None
-    p_value: float | None
-    backtest: BacktestSummary | None
+    status: Status
+    fit: FormFit | None = None
+    doubling_days: float | None = None    # constant (exponential) or instantaneous at the last point
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ci_level: float = CI_LEVEL
+    interval_method: str | None = None
+    interval_text: str | None = None
+    n_replicates: int = 0
+    r2: float | None = None
+    break_date: date | None = None
+    backtest: BacktestSummary | None = None
     draws: FormDraws | None = field(default=None, repr=False, compare=False)
-    # False: the fit sits on an artificial bound, so its parameters (and any interval or
-    # forecast of its own) mean nothing; see CEILING_NOT_IDENTIFIED.
-    identified: bool = True
-    note: str | None = None        # why doubling_days or the interval is missing, in words
+
+    @property
+    def identified(self) -> bool:
+        """False: the fit sits on an artificial bound or the points do not support the shape,
+        so its parameters (and any interval or forecast of its own) mean nothing."""
+        return self.fit is not None and self.status.code != status.NOT_IDENTIFIED
+
+    @property
+    def note(self) -> str | None:
+        """Why the doubling time, the interval or the fit is missing, in words (None: all there)."""
+        return None if self.status.ok else self.status.text
 
     @property
     def doubling_months(self) -> float | None:
@@ -167,8 +161,12 @@ class TrendResult:
             else:
                 value = f.backtest.rmse_log if f.backtest and f.backtest.n_predictions else math.inf
             if not math.isnan(value):
-                scored.append((value, FORMS.index(f.form), f.form))
+                scored.append((value, FORM_NAMES.index(f.form), f.form))
         return min(scored)[2] if scored else None
+
+
+def _xy(points: Sequence[Point]) -> tuple[np.ndarray, np.ndarray]:
+    return np.array([p.x for p in points]), np.log(np.array([p.estimate for p in points]))
 
 
 def analyse(
@@ -190,10 +188,8 @@ def analyse(
             f" {spec.window_from or 'the start'} and {spec.window_to or 'the end'}"
             f" below the {spec.ceiling_minutes} min ceiling: a trend needs at least 3"
         )
-    x = np.array([p.x for p in used])
-    y = np.log(np.array([p.estimate for p in used]))
+    x, y = _xy(used)
     x_last = float(x.max())
-    line = fit_line(x, y)
 
     rep_matrix = None
     if replicates is not None:
@@ -207,38 +203,6 @@ def analyse(
     if method == intervals.RUN_METHOD and rep_matrix is None:
         raise HorizonError("interval run_bootstrap needs a run-level fit (--fit ID or --from-runs)")
 
-    # The exponential's interval.
-    if method == intervals.RUN_METHOD:
-        line_draws = intervals.run_draws(x, rep_matrix, seed=None)
-    else:
-        line_draws = intervals.headline_draws(
-            x, y, [p.ci_low for p in used], [p.ci_high for p in used], method, spec.n_boot, spec.seed
-        )
-    ci = intervals.doubling_interval(line_draws, 0.95)
-    alternatives = []
-    if rep_matrix is None:
-        for other in intervals.HEADLINE_METHODS:
-            if other == method:
-                continue
-            if other == "ols_t":
-                alternatives.append(intervals.ols_t_interval(x, y))
-                continue
-            try:
-                d = intervals.headline_draws(
-                    x, y, [p.ci_low for p in used], [p.ci_high for p in used], other, spec.n_boot, spec.seed
-                )
-            except HorizonError:
-                continue
-            alternatives.append(intervals.doubling_interval(d, 0.95))
-
-    exp_fit = fit_form("exponential", x, y, x_ref=x_last)
-    exp_draws = FormDraws(
-        "exponential",
-        np.column_stack([line_draws.intercepts + line_draws.slopes * x_last, line_draws.slopes]),
-        x_last,
-        line_draws.n_dropped,
-    )
-
     predictions, summaries = backtest(used, spec.forms, spec.backtest_min_train)
     by_form = {s.form: s for s in summaries}
 
@@ -249,39 +213,90 @@ def analyse(
         except HorizonError:
             bt = None
 
-    grew = line.slope > 0
-    if not grew:
+    exp, alternatives = _exponential(x, y, used, spec, method, rep_matrix, by_form.get("exponential"))
+    results = [exp]
+    for form in spec.forms:
+        if form != "exponential":
+            results.append(_other_form(form, x, y, x_last, spec, rep_matrix, by_form.get(form)))
+    return TrendResult(spec, selection, tuple(results), bt, predictions, alternatives)
+
+
+def _exponential(x, y, used, spec, method, rep_matrix, summary) -> tuple[FormResult, tuple]:
+    """The exponential: one fit gives the doubling time, the interval's centre and the forecasts."""
+    fit = shape("exponential").fit(x, y)
+    tss = float(np.sum((y - y.mean()) ** 2))
+    r2 = 1 - fit.sse / tss if tss > 0 else math.nan
+    doubling = fit.doubling_days_at(fit.x_ref)
+    if method == intervals.RUN_METHOD:
+        line_draws = intervals.run_draws(x, rep_matrix, seed=None)
+    else:
+        line_draws = intervals.headline_draws(
+            x, y, [p.ci_low for p in used], [p.ci_high for p in used], method, spec.n_boot, spec.seed
+        )
+    ci = intervals.doubling_interval(line_draws, CI_LEVEL)
+    draws = FormDraws(
+        "exponential",
+        np.column_stack([line_draws.intercepts + line_draws.slopes * fit.x_ref, line_draws.slopes]),
+        fit.x_ref,
+        line_draws.n_dropped,
+    )
+    alternatives = [] if rep_matrix is not None else _alternatives(x, y, used, spec, method)
+    st = _growth_status("exponential", doubling)
+    if not st.ok:
         # No doubling time, so no interval for one either: with equal horizons the bootstrap
         # slopes are rounding noise around 0 (doubling "every 10^18 days").
-        ci = replace(ci, low=None, high=None)
-        alternatives = []
-    results = [
-        FormResult(
-            "exponential", exp_fit, None, line.doubling_days if grew else None, ci.low, ci.high, 0.95,
-            method, ci.description, ci.n_replicates, line.r2, None, None, by_form.get("exponential"),
-            exp_draws, note=None if grew else NO_GROWTH,
-        )
-    ]
-    for form in spec.forms:
-        if form == "exponential":
+        return FormResult("exponential", st, fit, r2=r2, interval_method=method, interval_text=ci.description,
+                          n_replicates=ci.n_replicates, backtest=summary, draws=draws), ()
+    return FormResult(
+        "exponential", st, fit, doubling_days=doubling, ci_low=ci.low, ci_high=ci.high,
+        interval_method=method, interval_text=ci.description, n_replicates=ci.n_replicates, r2=r2,
+        backtest=summary, draws=draws,
+    ), tuple(alternatives)
+
+
+def _alternatives(x, y, used, spec, method) -> list[intervals.DoublingInterval]:
+    out = []
+    for other in intervals.HEADLINE_METHODS:
+        if other == method:
             continue
-        results.append(_other_form(form, x, y, x_last, spec, rep_matrix, by_form.get(form), bt))
-    return TrendResult(spec, selection, tuple(results), bt, predictions, tuple(alternatives))
+        if other == "ols_t":
+            out.append(intervals.ols_t_interval(x, y))
+            continue
+        try:
+            d = intervals.headline_draws(
+                x, y, [p.ci_low for p in used], [p.ci_high for p in used], other, spec.n_boot, spec.seed
+            )
+        except HorizonError:
+            continue
+        out.append(intervals.doubling_interval(d, CI_LEVEL))
+    return out
 
 
-def _other_form(form, x, y, x_last, spec, rep_matrix, summary, bt) -> FormResult:
+def _growth_status(form: str, doubling: float) -> Status:
+    if not math.isfinite(doubling):
+        return status.no_growth(form)
+    if not plausible_doubling(doubling):
+        return status.implausible_doubling(doubling)
+    return status.OK
+
+
+def _other_form(form, x, y, x_last, spec, rep_matrix, summary) -> FormResult:
+    sh = shape(form)
     try:
-        fit = fit_form(form, x, y, x_ref=x_last)
+        fit = sh.fit(x, y, x_ref=x_last)
+    except NotConverged:
+        return FormResult(form, status.not_converged(form), backtest=summary)
     except HorizonError as exc:
-        return FormResult(form, None, str(exc), None, None, None, 0.95, None, None, 0, None, None, None, summary)
+        return FormResult(form, status.not_fitted(str(exc)), backtest=summary)
     at_end = fit.doubling_days_at(x_last)
-    doubling, note = (at_end, None) if math.isfinite(at_end) and at_end > 0 else (None, NO_GROWTH_AT_END)
-    if form == "saturating" and ceiling_at_bound(fit, y):
+    bound = sh.status(fit, x, y)
+    if bound is not None:
         # Its bootstrap would only describe where the bound is; report the point fit alone.
-        return FormResult(
-            form, fit, None, doubling, None, None, 0.95, None, None, 0, None, None, None, summary,
-            None, identified=False, note=CEILING_NOT_IDENTIFIED,
-        )
+        return FormResult(form, bound, fit, backtest=summary)
+    st = _growth_status(form, at_end)
+    break_date = date_from_day(x_last + fit.params[3]) if form == "piecewise" else None
+    if not st.ok:
+        return FormResult(form, st, fit, break_date=break_date, backtest=summary)
     if rep_matrix is not None:
         rows = rep_matrix[: spec.n_boot_forms]
         ok = np.isfinite(rows) & (rows > 0)
@@ -289,25 +304,20 @@ def _other_form(form, x, y, x_last, spec, rep_matrix, summary, bt) -> FormResult
         method = intervals.RUN_METHOD
         text = intervals.RUN_METHOD_TEXT
     else:
-        Y = wild_rows(fit, x, y, spec.n_boot_forms, spec.seed)
+        Y = intervals.wild_responses(fit.predict(x), y, spec.n_boot_forms, spec.seed)
         method = "wild_bootstrap"
         text = intervals.HEADLINE_METHODS["wild_bootstrap"].replace("OLS residuals", f"{form} residuals")
-    draws = refit_rows(fit, x, Y)
-    dd = doubling_days_at(form, draws.params, 0.0)   # u = 0 is the last point
-    if dd.size:
-        # Percentiles of the rate (1/doubling) keep "no growth" replicates (infinite doubling) in order.
-        rate = np.where(np.isfinite(dd) & (dd > 0), LN2 / np.where(dd > 0, dd, 1.0), 0.0)
-        r_lo, r_hi = np.percentile(rate, [2.5, 97.5])
-        lo = LN2 / r_hi if r_hi > 0 else math.inf
-        hi = LN2 / r_lo if r_lo > 0 else math.inf
-    else:
-        lo = hi = None
-    break_date = p_value = None
-    if form == "piecewise":
-        break_date = date_from_day(x_last + fit.params[3])
-        p_value = bt.p_value if bt else None
+    draws = sh.refit(fit, x, Y)
+    lo = hi = None
+    if draws.params.shape[0]:
+        tail = 100 * (1 - CI_LEVEL) / 2
+        # Slopes (not doubling times) keep "no growth" replicates in order; an infinite slope
+        # (past a superexponential singularity) is the steepest there is.
+        slopes = np.nan_to_num(sh.slope(draws.params, 0.0), nan=0.0, posinf=1e300, neginf=-1e300)
+        s_lo, s_hi = np.percentile(slopes, [tail, 100 - tail])
+        lo, hi = doubling_interval(float(s_lo), float(s_hi))
     return FormResult(
-        form, fit, None, doubling, lo, hi, 0.95, method,
-        f"{text}; {draws.params.shape[0]} replicates, percentile interval", int(draws.params.shape[0]),
-        None, break_date, p_value, summary, draws, note=note,
+        form, st, fit, doubling_days=at_end, ci_low=lo, ci_high=hi, interval_method=method,
+        interval_text=f"{text}; {draws.params.shape[0]} replicates, percentile interval",
+        n_replicates=int(draws.params.shape[0]), break_date=break_date, backtest=summary, draws=draws,
     )

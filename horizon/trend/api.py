@@ -14,7 +14,6 @@ picks another headline snapshot; ``run_fit_id`` / ``from_runs`` use a run-level 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -30,6 +29,7 @@ from horizon.trend.analysis import TrendResult, TrendSpec, analyse
 from horizon.trend.backtest import BACKTEST_METHOD
 from horizon.trend.forecast import Forecast, forecast_one
 from horizon.trend.frontier import FRONTIER_RULE
+from horizon.trend.rules import finite_or_none
 from horizon.trend.thresholds import Threshold, load_thresholds
 
 
@@ -123,7 +123,7 @@ def run_forecast(
         for f in run.result.forms:
             # No draws: not fitted, or not identified (its forecast would be the exponential's
             # with an interval describing only the bound); forecast_document lists why.
-            if f.fit is None or f.draws is None or not f.identified:
+            if f.fit is None or f.draws is None or not f.status.ok:
                 continue
             forecasts.append(
                 forecast_one(f.fit, f.draws, th, as_of, spec.ceiling_minutes, f.interval_method)
@@ -175,10 +175,8 @@ def run_default_trends(
 
 
 def _n(v, digits=6):
-    if v is None:
-        return None
-    v = float(v)
-    return round(v, digits) if math.isfinite(v) else None
+    v = finite_or_none(v)
+    return None if v is None else round(v, digits)
 
 
 def _d(v):
@@ -196,8 +194,9 @@ def trend_document(run: TrendRun) -> dict:
             "form": f.form,
             "fitted": f.fit is not None,
             "identified": f.fit is not None and f.identified,
+            "status": f.status.code,
             "note": f.note,
-            "skipped": f.skipped,
+            "skipped": f.note if f.fit is None else None,
             "doubling_days": _n(f.doubling_days),
             "doubling_days_meaning": "constant" if f.form == "exponential" else "instantaneous at last_release",
             "ci_low": _n(f.ci_low),
@@ -207,7 +206,7 @@ def trend_document(run: TrendRun) -> dict:
             "bic": _n(f.bic),
             "params": None if f.fit is None else {k: _n(v, 9) for k, v in f.fit.named_params().items()},
             "break_date": _d(f.break_date),
-            "break_p_value": _n(f.p_value),
+            "break_p_value": _n(r.break_test.p_value) if (f.form == "piecewise" and r.break_test) else None,
             "backtest": None if bt is None else {
                 "cutoffs": bt.n_cutoffs,
                 "predictions": bt.n_predictions,
@@ -287,8 +286,8 @@ def forecast_document(run: ForecastRun) -> dict:
         ],
         "ceiling_minutes": run.trends[0].result.spec.ceiling_minutes,
         "forms_without_forecasts": [
-            {"level": t.result.spec.level, "form": f.form, "reason": f.skipped or f.note}
-            for t in run.trends for f in t.result.forms if f.fit is None or not f.identified
+            {"level": t.result.spec.level, "form": f.form, "reason": f.note}
+            for t in run.trends for f in t.result.forms if f.fit is None or f.draws is None or not f.status.ok
         ],
         "forecasts": [
             {

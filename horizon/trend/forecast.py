@@ -13,8 +13,8 @@ from datetime import date
 
 import numpy as np
 
-from horizon.trend.forms import FormDraws, FormFit, u_reaching_rows
-from horizon.trend.points import date_from_day, day_number
+from horizon.trend.forms import FormDraws, FormFit
+from horizon.trend.rules import date_from_day, day_number
 from horizon.trend.thresholds import Threshold
 
 # Sentinels that keep "never reached" (infinite) replicates ordered inside percentiles.
@@ -43,11 +43,6 @@ class Forecast:
     source: str
 
 
-def reach_days(draws: FormDraws, y_target: float) -> np.ndarray:
-    """Day number at which each replicate curve reaches ``y_target`` (inf when never)."""
-    return draws.x_ref + u_reaching_rows(draws.form, draws.params.reshape(-1, draws.params.shape[-1]), y_target)
-
-
 def _percentile_dates(days: np.ndarray, qs) -> list[date | None]:
     clipped = np.clip(np.nan_to_num(days, nan=_FAR, posinf=_FAR, neginf=-_FAR), -_FAR, _FAR)
     out = []
@@ -66,7 +61,7 @@ def forecast_one(
 ) -> Forecast:
     y = math.log(threshold.minutes)
     point_day = fit.day_reaching(y)
-    days = reach_days(draws, y)
+    days = draws.reach_days(y)
     median, lo80, hi80, lo95, hi95 = _percentile_dates(days, [50, 10, 90, 2.5, 97.5])
     point = date_from_day(point_day)
     return Forecast(

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from horizon.trend.points import Point
-
-# METR's current suite cannot measure horizons much beyond 16 hours, and METR's own
-# from_2023_on fit leaves out points whose central estimate exceeds it.
-DEFAULT_CEILING_MINUTES = 16 * 60.0
+from horizon.trend.rules import DEFAULT_CEILING_MINUTES, version_key
 
 FRONTIER_RULE = (
     "frontier: estimate at least the highest estimate of every agent released on or before"
@@ -60,16 +56,9 @@ def frontier_flags(points: Sequence[Point]) -> list[bool]:
     return flags
 
 
-def _suite_version(suite: str | None) -> tuple:
-    """'METR-Horizon-v1.10' after 'METR-Horizon-v1.9': numbers in a suite name compare as numbers."""
-    if suite is None:
-        return (0,)
-    return (1, *(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", suite)))
-
-
 def _rank(p: Point) -> tuple:
     """How strongly a row of a model is preferred over another row of it (larger wins)."""
-    return (p.finite, _suite_version(p.suite), p.estimate if p.finite else float("-inf"))
+    return (p.finite, version_key(p.suite), p.estimate if p.finite else float("-inf"))
 
 
 def one_point_per_model(points: Sequence[Point]) -> tuple[list[Point], list[Point]]:

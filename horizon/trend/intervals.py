@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from horizon.errors import HorizonError
-from horizon.trend.exponential import LN2
+from horizon.trend import ols
+from horizon.trend.rules import doubling_interval as doubling_of_slopes
 
 Z975 = 1.959963984540054
 
@@ -69,19 +70,6 @@ class DoublingInterval:
         return f"{text}; {self.n_replicates} replicates, percentile interval"
 
 
-def _design(x: np.ndarray) -> np.ndarray:
-    return np.column_stack([np.ones_like(x), x - x.mean()])
-
-
-def _lines_from_rows(x: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """OLS of every row of Y (replicates x points) on x at once."""
-    X = _design(x)
-    coef = Y @ np.linalg.pinv(X).T
-    slopes = coef[:, 1]
-    intercepts = coef[:, 0] - slopes * x.mean()
-    return intercepts, slopes
-
-
 def headline_draws(x, y, ci_low, ci_high, method: str, n: int, seed: int) -> LineDraws:
     """Draws of the line from headline figures only (x days, y = ln estimate, CIs in minutes)."""
     if method not in HEADLINE_METHODS or method == "ols_t":
@@ -93,12 +81,11 @@ def headline_draws(x, y, ci_low, ci_high, method: str, n: int, seed: int) -> Lin
     y = np.asarray(y, dtype=float)
     rng = np.random.default_rng(seed)
     k = x.size
-    X = _design(x)
-    beta = np.linalg.lstsq(X, y, rcond=None)[0]
-    fitted = X @ beta
+    line = ols.lines(x, y)
+    fitted = line.intercept[0] + line.slope[0] * x
     res = y - fitted
     if method == "wild_bootstrap":
-        Y = fitted + res * rng.choice(np.array([-1.0, 1.0]), size=(n, k))
+        Y = wild_responses(fitted, y, n, seed)
     elif method == "residual_bootstrap":
         Y = fitted + res[rng.integers(0, k, size=(n, k))] * math.sqrt(k / (k - 2))
     else:
@@ -108,8 +95,16 @@ def headline_draws(x, y, ci_low, ci_high, method: str, n: int, seed: int) -> Lin
         # part they leave unexplained, so it is not counted twice.
         extra = max(s2 - float(np.mean(sd**2)), 0.0)
         Y = fitted + rng.standard_normal((n, k)) * np.sqrt(sd**2 + extra)
-    intercepts, slopes = _lines_from_rows(x, Y)
-    return LineDraws(method, intercepts, slopes, n, 0, 0, seed)
+    drawn = ols.lines(x, Y)
+    return LineDraws(method, drawn.intercept, drawn.slope, n, 0, 0, seed)
+
+
+def wild_responses(fitted, y, n: int, seed: int) -> np.ndarray:
+    """Wild-bootstrap responses around fitted values (Rademacher signs on the residuals)."""
+    fitted = np.asarray(fitted, dtype=float)
+    res = np.asarray(y, dtype=float) - fitted
+    rng = np.random.default_rng(seed)
+    return fitted + res * rng.choice(np.array([-1.0, 1.0]), size=(n, fitted.size))
 
 
 def _published_log_sd(y, ci_low, ci_high) -> np.ndarray:
@@ -136,18 +131,10 @@ def run_draws(x, replicate_minutes, seed: int | None = None, min_points: int = 3
     if H.ndim != 2 or H.shape[1] != x.size:
         raise HorizonError(f"replicates: expected a matrix with {x.size} columns, got shape {H.shape}")
     ok = np.isfinite(H) & (H > 0)
-    Y = np.where(ok, np.log(np.where(ok, H, 1.0)), 0.0)
-    w = ok.astype(float)
-    # Weighted OLS with 0/1 weights, all replicates at once.
-    sw = w.sum(1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        xm = (w * x).sum(1) / sw
-        ym = (w * Y).sum(1) / sw
-        dx = x[None, :] - xm[:, None]
-        sxx = (w * dx**2).sum(1)
-        slopes = (w * dx * (Y - ym[:, None])).sum(1) / sxx
-    intercepts = ym - slopes * xm
-    good = (sw >= min_points) & (sxx > 0) & np.isfinite(slopes)
+    Y = np.where(ok, np.log(np.where(ok, H, 1.0)), np.nan)
+    drawn = ols.lines(x, Y, mask=ok)
+    intercepts, slopes = drawn.intercept, drawn.slope
+    good = (drawn.n >= min_points) & np.isfinite(slopes)
     return LineDraws(
         RUN_METHOD,
         intercepts[good],
@@ -165,27 +152,11 @@ def doubling_interval(draws: LineDraws, level: float = 0.95) -> DoublingInterval
         raise HorizonError(f"{draws.method}: no usable bootstrap replicate")
     tail = 100 * (1 - level) / 2
     s_lo, s_hi = np.percentile(draws.slopes, [tail, 100 - tail])
-    low = LN2 / s_hi if s_hi > 0 else math.inf
-    high = LN2 / s_lo if s_lo > 0 else math.inf
-    return DoublingInterval(float(low), float(high), level, draws.method, draws.n)
+    low, high = doubling_of_slopes(float(s_lo), float(s_hi))
+    return DoublingInterval(low, high, level, draws.method, draws.n)
 
 
 def ols_t_interval(x, y, level: float = 0.95) -> DoublingInterval:
-    from scipy.special import stdtrit  # the t quantile (scipy.stats.t.ppf), lighter import
-
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    k = x.size
-    X = _design(x)
-    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
-    res = y - X @ beta
-    se = math.sqrt(float(res @ res) / (k - 2) / float(((x - x.mean()) ** 2).sum()))
-    t = float(stdtrit(k - 2, 0.5 + level / 2))
-    s_lo, s_hi = beta[1] - t * se, beta[1] + t * se
-    return DoublingInterval(
-        LN2 / s_hi if s_hi > 0 else math.inf,
-        LN2 / s_lo if s_lo > 0 else math.inf,
-        level,
-        "ols_t",
-        0,
-    )
+    """The classical OLS t interval of the slope (statsmodels), as a doubling-time interval."""
+    low, high = doubling_of_slopes(*ols.Inference(x, y).slope_interval(level))
+    return DoublingInterval(low, high, level, "ols_t", 0)

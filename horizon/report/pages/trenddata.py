@@ -31,17 +31,10 @@ def params(row: dict[str, Any]) -> dict[str, float]:
 
 def curve_values(form: str, p: dict[str, float], days: list[float]) -> list[float | None]:
     """ln-minutes of a stored trend form at the given day numbers (None where it diverges)."""
-    import numpy as np
+    from horizon.trend.forms import stored_curve
 
-    from horizon.trend.forms import curve
-
-    order = {"exponential": ("a", "b"), "piecewise": ("a", "b1", "b2", "c"),
-             "superexponential": ("a", "D", "g"), "saturating": ("a", "b", "U")}.get(form)
-    if order is None or any(k not in p for k in order) or "x_ref" not in p:
-        return [None] * len(days)
-    u = np.asarray(days, dtype=float) - float(p["x_ref"])
-    y = curve(form, tuple(float(p[k]) for k in order), u)
-    return [float(v) if math.isfinite(v) else None for v in y]
+    y = stored_curve(form, p, days)
+    return [None] * len(days) if y is None else [float(v) if math.isfinite(v) else None for v in y]
 
 
 def date_grid(start: date, end: date) -> list[date]:

@@ -106,7 +106,7 @@ def test_trend_command_on_equal_horizons_stores_and_prints_no_doubling_time(tmp_
     stored = run_cli("--db", db, "query", "SELECT doubling_days, note FROM trend_fits"
                      " WHERE form = 'exponential' ORDER BY fit_id", "--json", env=ENV)
     assert json.loads(stored.stdout)["rows"][-1] == {"doubling_days": None, "note": NO_GROWTH}
-    cite = run_cli("--db", db, "cite", env=ENV)
+    cite = run_cli("--db", db, "cite", "--fit", str(doc["fit_id"]), env=ENV)
     assert "did not grow" in cite.stdout and "doubled every" not in cite.stdout
 
 

@@ -56,7 +56,7 @@ def test_cite_sentence_numbers_equal_the_stored_row(con, config, headline):
         "SELECT doubling_days, ci_low, ci_high, n_models, first_release, last_release FROM trend_fits"
         " WHERE fit_id = ? AND form = 'exponential'", [run.fit_id]
     ).fetchone()
-    stored = stored_for_citation(con)
+    stored = stored_for_citation(con, run.fit_id)
     text = sentence(stored)
     m = re.search(r"doubled every ([\d.]+) days \(95% CI ([\d.]+) to ([\d.]+) days", text)
     assert m, text
@@ -69,10 +69,11 @@ def test_cite_sentence_numbers_equal_the_stored_row(con, config, headline):
     assert doc["snapshots"][0]["sha256"] == sha
 
 
-def test_cite_without_a_stored_trend_says_to_run_trend_first(tmp_path):
+def test_cite_without_a_canonical_trend_says_how_to_make_one(tmp_path):
     result = run_cli("--db", str(tmp_path / "e.duckdb"), "cite", env=ENV)
     assert result.exit_code == 1
-    assert "no stored 50% trend fit to cite: run `horizon trend --level 50`" in result.stderr
+    assert ("no canonical 50% trend stored (newest published version, default options): run `horizon update`,"
+            " or `horizon trend --level 50` with no other options") in result.stderr
 
 
 def test_trend_forecast_and_cite_commands_print_one_json_document_each(tmp_path):

@@ -7,6 +7,7 @@ import math
 import click
 
 from horizon.cli import cli, emit_json, json_option
+from horizon.trend.rules import DEFAULT_CEILING_MINUTES
 
 INTERVALS = ["wild_bootstrap", "residual_bootstrap", "parametric_ci", "run_bootstrap"]
 
@@ -33,16 +34,16 @@ def source_options(f):
     f = click.option("--fit", "run_fit_id", type=int, default=None, help="Use this run-level fit (fit id) instead of headline figures.")(f)
     f = click.option(
         "--snapshot", "snapshot_id", type=int, default=None,
-        help="Headline snapshot to fit (default: the METR-Horizon-v1.1 snapshot with published"
-             " horizons whose publisher version date is newest, whatever the order of ingestion;"
-             " ties go to the higher snapshot id).",
+        help="Headline snapshot to fit (default: the newest published version: newest suite, then"
+             " newest publisher version date, whatever the order of ingestion; ties go to the higher"
+             " snapshot id).",
     )(f)
     return f
 
 
 def window_options(f):
     f = click.option("--no-ceiling", is_flag=True, help="Keep points above the measurable ceiling.")(f)
-    f = click.option("--ceiling-hours", type=PositiveHours(), default=16.0, show_default=True,
+    f = click.option("--ceiling-hours", type=PositiveHours(), default=DEFAULT_CEILING_MINUTES / 60, show_default=True,
                      help="Leave out (and flag) points whose estimate exceeds this: the suite cannot measure them.")(f)
     f = click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last release date in the window.")(f)
     f = click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default="2023-01-01", show_default=True,
@@ -228,13 +229,16 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, interval, all_time
 
 @cli.command("cite")
 @click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "json"]), default="text", show_default=True)
-@click.option("--fit", "fit_id", type=int, default=None, help="Trend fit to cite (default: the newest at --level).")
+@click.option("--fit", "fit_id", type=int, default=None,
+              help="Trend fit to cite (default: the canonical trend at --level: newest published version, default options).")
 @click.option("--level", type=click.Choice(["50", "80"]), default="50", show_default=True)
 @click.pass_obj
 def cite_cmd(config, fmt, fit_id, level):
     """Print a copy-exact citation of a stored doubling time.
 
-    Reads the stored trend (never refits): run `horizon trend` (or `horizon update`) first.
+    Cites the canonical trend (newest published version, default options) unless --fit names
+    another stored trend fit; exploratory trends never change it. Reads the stored trend (never
+    refits): run `horizon update` (or `horizon trend` with default options) first.
 
     \b
     Examples:

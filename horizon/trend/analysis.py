@@ -19,7 +19,7 @@ from horizon.trend import intervals, status
 from horizon.trend.backtest import MIN_TRAIN, BacktestSummary, Prediction, backtest
 from horizon.trend.breaks import BreakTest, break_test
 from horizon.trend.forms import FORM_NAMES, FormDraws, FormFit, NotConverged, shape
-from horizon.trend.frontier import Selection, select_points
+from horizon.trend.frontier import POINTS, Selection, select_points
 from horizon.trend.points import Point
 from horizon.trend.rules import (
     DAYS_PER_MONTH,
@@ -42,6 +42,7 @@ class TrendSpec:
     window_from: date | None = METR_WINDOW_FROM
     window_to: date | None = None
     ceiling_minutes: float | None = DEFAULT_CEILING_MINUTES
+    points: str = "frontier"             # or "all": every model in the window
     forms: tuple[str, ...] = FORM_NAMES
     interval_method: str | None = None   # None: run_bootstrap with runs, else the headline default
     n_boot: int = 10_000                 # exponential (closed form, all at once)
@@ -66,6 +67,8 @@ class TrendSpec:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise HorizonError(f"{name}: expected a whole number 1 or more, got {v!r}")
+        if self.points not in POINTS:
+            raise HorizonError(f"points: expected one of {', '.join(POINTS)}, got {self.points!r}")
         if self.level not in (50, 80):
             raise HorizonError(f"level: expected 50 or 80, got {self.level!r}")
         unknown = [f for f in self.forms if f not in FORM_NAMES]
@@ -180,11 +183,11 @@ def analyse(
     the replicate gave none), aligned by replicate number; when given, intervals come from
     refitting on the replicates, with the frontier set fixed from the point estimates.
     """
-    selection = select_points(points, spec.window_from, spec.window_to, spec.ceiling_minutes)
+    selection = select_points(points, spec.window_from, spec.window_to, spec.ceiling_minutes, spec.points)
     used = selection.used
     if len(used) < 3:
         raise HorizonError(
-            f"only {len(used)} frontier point(s) at {spec.level}% between"
+            f"only {len(used)} {'frontier ' if spec.points == 'frontier' else ''}point(s) at {spec.level}% between"
             f" {spec.window_from or 'the start'} and {spec.window_to or 'the end'}"
             f" below the {spec.ceiling_minutes} min ceiling: a trend needs at least 3"
         )

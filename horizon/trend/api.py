@@ -6,9 +6,8 @@ Used by the `trend`, `forecast` and `cite` commands, by `horizon update` and by 
     run_forecast(con, config, as_of, thresholds, spec, ...) -> ForecastRun
     run_default_trends(con, config, as_of=None, thresholds=None) -> DefaultTrends
 
-Source of the points: by default the METR-Horizon-v1.1 headline snapshot with the newest
-publisher version date (see ``horizon.trend.store.latest_headline_snapshot``); ``snapshot_id``
-picks another headline snapshot; ``run_fit_id`` / ``from_runs`` use a run-level fit
+Source of the points: by default the newest published headline snapshot (see
+``horizon.trend.stored.latest_headline_snapshot``); ``snapshot_id`` picks another one; ``run_fit_id`` / ``from_runs`` use a run-level fit
 (fit_horizons, with intervals from its bootstrap replicates in fit_replicates).
 """
 
@@ -27,8 +26,9 @@ from horizon.store import transaction
 from horizon.trend import store as tstore
 from horizon.trend.analysis import TrendResult, TrendSpec, analyse
 from horizon.trend.backtest import BACKTEST_METHOD
+from horizon.trend.canonical import fit_params
 from horizon.trend.forecast import Forecast, forecast_one
-from horizon.trend.frontier import FRONTIER_RULE
+from horizon.trend.frontier import frontier_rule
 from horizon.trend.rules import finite_or_none
 from horizon.trend.thresholds import Threshold, load_thresholds
 
@@ -86,12 +86,7 @@ def run_trend(
     """Fit every form, store it as a fit run of kind 'trend', and return it."""
     source, points, reps = _points(con, spec.level, snapshot_id, run_fit_id, from_runs)
     result = analyse(points, spec, reps)
-    params = spec.as_params() | {
-        "source_kind": source.kind,
-        "snapshot_id": source.snapshot_id,
-        "source_fit_id": source.source_fit_id,
-        "frontier_rule": FRONTIER_RULE,
-    }
+    params = fit_params(spec, source)
     with transaction(con):
         fit_id = record_fit(con, "trend", params, list(source.input_snapshots), config.now, seed=spec.seed)
         tstore.save_trend(con, fit_id, result, source)
@@ -146,10 +141,9 @@ def run_default_trends(
     as_of: date | None = None,
     thresholds: Sequence[Threshold] | None = None,
 ) -> DefaultTrends:
-    """The trends `horizon update` and the report show: level 50 and 80, frontier agents from
-    2023-01-01, 16 h ceiling, on the latest METR-Horizon-v1.1 headline snapshot (by publisher
-    version date, see ``store.latest_headline_snapshot``; and on the newest run-level fit,
-    when there is one), with forecasts for data/thresholds.toml.
+    """The canonical trends `horizon update` and the report show (``horizon.trend.canonical``):
+    levels 50 and 80, default options, on the newest published headline snapshot (and on the
+    newest run-level fit, when there is one), with forecasts for data/thresholds.toml.
 
     ``as_of`` defaults to the date of ``config.now`` (fixed by SOURCE_DATE_EPOCH).
     """
@@ -232,7 +226,8 @@ def trend_document(run: TrendRun) -> dict:
         },
         "window": {"from": _d(spec.window_from), "to": _d(spec.window_to)},
         "ceiling_minutes": spec.ceiling_minutes,
-        "frontier_rule": FRONTIER_RULE,
+        "frontier_rule": frontier_rule(spec.points),
+        "points": spec.points,
         "form": "exponential",
         "doubling_days": _n(exp.doubling_days),
         "doubling_months": _n(exp.doubling_months),

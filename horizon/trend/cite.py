@@ -8,23 +8,21 @@ from __future__ import annotations
 
 import math
 
-from horizon.errors import NotFoundError
-from horizon.trend.store import StoredTrend, latest_trend_fit_id, load_stored_trend
+from horizon.trend.stored import StoredTrend, load_stored_trend
 
 
 def stored_for_citation(con, fit_id: int | None = None, level: int = 50) -> StoredTrend:
-    """The trend to cite: ``fit_id``, or the newest stored trend fit at ``level``.
+    """The trend to cite: ``fit_id``, or the canonical trend at ``level`` (newest published
+    version, default options; see ``horizon.trend.canonical``), whatever exploratory trends
+    were fitted since.
 
-    Choice: cite never fits anything. Without a stored trend it says how to make one, so a
-    citation can only ever quote numbers someone has already seen from `horizon trend`.
+    Choice: cite never fits anything. Without a stored canonical trend it says how to make one,
+    so a citation can only ever quote numbers someone has already seen.
     """
     if fit_id is None:
-        fit_id = latest_trend_fit_id(con, level)
-        if fit_id is None:
-            raise NotFoundError(
-                f"no stored {level}% trend fit to cite: run `horizon trend --level {level}`"
-                " (or `horizon update`) first"
-            )
+        from horizon.trend.canonical import require_canonical_trend_fit_id
+
+        fit_id = require_canonical_trend_fit_id(con, level)
     return load_stored_trend(con, fit_id)
 
 
@@ -60,8 +58,8 @@ def sentence(t: StoredTrend, full_hash: bool = False) -> str:
         f" {t.interval_method}"
     )
     if t.doubling_days is None or not math.isfinite(t.doubling_days):
-        # Never "doubled every unbounded days": a trend that did not grow is said so.
-        claim = "did not grow (the fitted slope of ln horizon is not positive, so there is no doubling time)"
+        # Never "doubled every unbounded days": a trend without a doubling time says why.
+        claim = f"has no doubling time ({t.note})" if t.note else "has no doubling time"
     else:
         claim = f"doubled every {_days(t.doubling_days)} days ({ci})"
     return (

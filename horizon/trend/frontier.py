@@ -13,6 +13,13 @@ FRONTIER_RULE = (
     "frontier: estimate at least the highest estimate of every agent released on or before"
     " its release date (ties count), per success level"
 )
+ALL_POINTS_RULE = "all models: every model with a horizon in the window, frontier or not"
+POINTS = ("frontier", "all")
+
+
+def frontier_rule(points: str) -> str:
+    """The rule that picks a trend's points, in words (stored with every trend fit)."""
+    return FRONTIER_RULE if points == "frontier" else ALL_POINTS_RULE
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class Selection:
     window_from: date | None
     window_to: date | None
     ceiling_minutes: float | None
+    points_rule: str = "frontier"
 
     @property
     def used(self) -> tuple[Point, ...]:
@@ -88,6 +96,7 @@ def select_points(
     window_from: date | None = None,
     window_to: date | None = None,
     ceiling_minutes: float | None = DEFAULT_CEILING_MINUTES,
+    points_rule: str = "frontier",
 ) -> Selection:
     """Flag every point with whether the trend uses it and, if not, why.
 
@@ -95,7 +104,9 @@ def select_points(
     agent released in the window is not on the frontier if an earlier agent was better.
     Rows are returned sorted by release date, then model id, so fits are deterministic. A
     model present under two spellings keeps one point (``one_point_per_model``); the other is
-    returned with reason duplicate_model and takes no part in the frontier.
+    returned with reason duplicate_model and takes no part in the frontier. With
+    ``points_rule="all"`` every model in the window is used, frontier or not (``on_frontier``
+    still says which are).
     """
     def by_date(p: Point):
         return (p.release_date or date.max, p.model_id, p.source_model)
@@ -112,7 +123,7 @@ def select_points(
             reason = "no_release_date"
         elif not p.finite:
             reason = "no_estimate"
-        elif not on:
+        elif not on and points_rule == "frontier":
             reason = "not_frontier"
         elif window_from is not None and p.release_date < window_from:
             reason = "before_window"
@@ -123,4 +134,4 @@ def select_points(
         else:
             reason = None
         rows.append(SelectedPoint(p, on, reason is None, reason))
-    return Selection(tuple(rows), window_from, window_to, ceiling_minutes)
+    return Selection(tuple(rows), window_from, window_to, ceiling_minutes, points_rule)

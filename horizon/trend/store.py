@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
 
-import duckdb
 import numpy as np
 
 from horizon.errors import NotFoundError
 from horizon.trend.analysis import TrendResult
 from horizon.trend.forecast import Forecast
-from horizon.trend.frontier import FRONTIER_RULE
+from horizon.trend.frontier import frontier_rule
 from horizon.trend.points import Point
 from horizon.trend.rules import finite_or_none
-
-# The suite whose headline snapshots are the default trend source.
-METR_HEADLINE_LABEL = "METR-Horizon-v1.1"
+from horizon.trend.stored import latest_headline_snapshot, named_rows
 
 
 @dataclass(frozen=True)
@@ -31,27 +27,11 @@ class TrendSource:
     label: str | None               # publisher label, e.g. METR-Horizon-v1.1
 
 
-def latest_headline_snapshot(con: duckdb.DuckDBPyConnection, label: str = METR_HEADLINE_LABEL) -> int | None:
-    """The headline snapshot trends use by default, or None when the store has none.
-
-    Among snapshots labelled ``label`` that have published_horizons rows, the one with the
-    newest publisher version date (the ``snapshot_versions`` view), so that ingesting an older
-    vintage after a newer one does not change the headline; ties (the same version from two
-    sources, e.g. our embedded CSV and METR's raw YAML) go to the higher snapshot_id.
-    """
-    row = con.execute(
-        "SELECT snapshot_id FROM snapshot_versions WHERE publisher_label = ? AND has_headline"
-        " ORDER BY version_date DESC, snapshot_id DESC LIMIT 1",
-        [label],
-    ).fetchone()
-    return None if row is None else int(row[0])
-
-
-def _default_headline_snapshot(con, label: str = METR_HEADLINE_LABEL) -> int:
-    snapshot_id = latest_headline_snapshot(con, label)
+def _default_headline_snapshot(con) -> int:
+    snapshot_id = latest_headline_snapshot(con)
     if snapshot_id is None:
         raise NotFoundError(
-            f"no {label} headline snapshot in the store: run `horizon update` or"
+            "no published headline snapshot in the store: run `horizon update` or"
             " `horizon ingest` on a METR benchmark_results_1_1.yaml first"
         )
     return snapshot_id
@@ -185,7 +165,8 @@ def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> No
         "window_from": spec.window_from,
         "window_to": spec.window_to,
         "ceiling_minutes": spec.ceiling_minutes,
-        "frontier_rule": FRONTIER_RULE,
+        "frontier_rule": frontier_rule(spec.points),
+        "points": spec.points,
         "first_release": min(p.release_date for p in used),
         "last_release": max(p.release_date for p in used),
         "n_models": len(used),
@@ -203,6 +184,7 @@ def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> No
             "interval_method": f.interval_method,
             "interval_text": f.interval_text,
             "n_replicates": f.n_replicates,
+            "status": f.status.code,
             "r2": finite_or_none(f.r2),
             "sse": None if f.fit is None else f.fit.sse,
             "aic": finite_or_none(f.aic),
@@ -250,82 +232,3 @@ def save_forecasts(con, fit_id: int, trend_fit_ids: dict[int, int], forecasts: l
         }
         for f in forecasts
     ])
-
-
-# --- reading stored results ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoredTrend:
-    """The exponential row of a stored trend fit, with its provenance: what `cite` prints."""
-
-    fit_id: int
-    level: int
-    source_kind: str
-    snapshot_id: int | None
-    source_fit_id: int | None
-    window_from: date | None
-    window_to: date | None
-    ceiling_minutes: float | None
-    frontier_rule: str
-    first_release: date
-    last_release: date
-    n_models: int
-    models: tuple[str, ...]
-    doubling_days: float
-    doubling_months: float
-    ci_low: float | None
-    ci_high: float | None
-    ci_level: float
-    interval_method: str
-    interval_text: str
-    r2: float
-    code_version: str
-    created_at: object
-    snapshots: tuple[dict, ...]     # snapshot_id, origin, sha256, retrieved_at, publisher_label
-    note: str | None = None         # why doubling_days is missing (e.g. the horizon did not grow)
-
-
-def latest_trend_fit_id(con, level: int | None = None) -> int | None:
-    """The newest exponential trend fit at ``level``, preferring one fitted on published
-    headline figures (the number people quote) over one fitted on a run-level fit."""
-    sql = ("SELECT fit_id FROM trend_fits WHERE form = 'exponential'"
-           + (" AND level = ?" if level is not None else "")
-           + " ORDER BY source_kind = 'published' DESC, fit_id DESC LIMIT 1")
-    row = con.execute(sql, [level] if level is not None else []).fetchone()
-    return None if row is None else int(row[0])
-
-
-def named_rows(con, sql: str, params=()) -> list[dict]:
-    """Rows of a query as {column: value}, so readers use names, never positions."""
-    cur = con.execute(sql, list(params))
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
-def load_stored_trend(con, fit_id: int) -> StoredTrend:
-    found = named_rows(
-        con,
-        "SELECT t.fit_id, t.level, t.source_kind, t.snapshot_id, t.source_fit_id, t.window_from,"
-        " t.window_to, t.ceiling_minutes, t.frontier_rule, t.first_release, t.last_release,"
-        " t.n_models, CAST(t.models AS VARCHAR) AS models, t.doubling_days, t.doubling_months, t.ci_low,"
-        " t.ci_high, t.ci_level, t.interval_method, t.interval_text, t.r2, f.code_version, f.created_at,"
-        " CAST(f.input_snapshots AS VARCHAR) AS input_snapshots, t.note"
-        " FROM trend_fits t JOIN fits f USING (fit_id) WHERE t.fit_id = ? AND t.form = 'exponential'",
-        [fit_id],
-    )
-    if not found:
-        raise NotFoundError(f"fit {fit_id}: no stored trend fit with that id (run `horizon trend`)")
-    row = found[0]
-    snap_ids = sorted(int(s) for s in json.loads(row.pop("input_snapshots")))
-    snaps = tuple(named_rows(
-        con,
-        # published_version: the version a row of our embedded copy says it comes from.
-        "SELECT snapshot_id, origin, sha256, retrieved_at, publisher_label,"
-        " (SELECT max(p.published_version) FROM published_horizons p WHERE p.snapshot_id = s.snapshot_id)"
-        " AS published_version FROM snapshots s"
-        " WHERE snapshot_id IN (SELECT unnest(?::INTEGER[])) ORDER BY snapshot_id",
-        [snap_ids],
-    ))
-    row["models"] = tuple(json.loads(row["models"]))
-    return StoredTrend(**row, snapshots=snaps)

@@ -67,6 +67,12 @@ def summarise(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             " WHERE snapshot_id = ? AND window_name = 'from_2023_on'",
             [latest[0]],
         ).fetchone()
+        from horizon.trend.canonical import canonical_trend_fit_id
+
+        trend_id = canonical_trend_fit_id(con, 50)
+        gap = None if trend_id is None else con.execute(
+            "SELECT cause, gap_days FROM trend_publisher_checks WHERE fit_id = ? AND window_name = 'from_2023_on'"
+            " AND flagged", [trend_id]).fetchone()
         summary["latest_headline"] = {
             "snapshot_id": latest[0],
             "version": latest[1],
@@ -76,6 +82,8 @@ def summarise(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             "top_model_p50_minutes": top[2],
             "publisher_doubling_days": None if claim is None else claim[0],
             "publisher_doubling_ci": None if claim is None else [claim[1], claim[2]],
+            # Beside our own figure: a gap above 0.05 days is flagged with its cause.
+            "publisher_gap": None if gap is None else f"ours differs by {gap[1]:+.3f} days: {gap[0]}",
         }
     return summary
 
@@ -129,7 +137,7 @@ def trend_stage(con, config: Config, refit: bool) -> dict[str, Any]:
     """The canonical trends (50% and 80%), their forecasts and the citation sentence, fitted
     when the newest published version has none yet or the run-level fit changed. The headline
     is always the canonical trend, whatever exploratory trends were fitted since."""
-    from horizon.trend.api import run_default_trends
+    from horizon.trend.api import run_coverage_study, run_default_trends
     from horizon.trend.canonical import canonical_trend_fit_id
     from horizon.trend.cite import sentence, stored_for_citation
     from horizon.trend.stored import latest_headline_snapshot
@@ -146,8 +154,11 @@ def trend_stage(con, config: Config, refit: bool) -> dict[str, Any]:
     else:
         status = "unchanged"
     cited = stored_for_citation(con, level=50)
+    study = run_coverage_study(con, config, cited.fit_id)
+    # The headline's own caveats (e.g. fragile); gaps from the publisher are in the summary.
+    warnings = [w["text"] for w in cited.warnings if w["code"] != "publisher_gap"]
     return {"status": status, "forecast_fit_id": forecast, "trend_fit_id": cited.fit_id,
-            "citation": sentence(cited)}
+            "citation": sentence(cited), "warnings": warnings, "coverage_study_fit_id": study}
 
 
 def report_stage(con, config: Config, out_dir) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from horizon.trend.canonical import canonical_trend_fit_id, shown_ceiling_minute
 from horizon.trend.cite import sentence, stored_for_citation
 from horizon.trend.frontier import select_points
 from horizon.trend.store import load_published_points
+from horizon.trend.stored import interval_coverage, load_break_test
 from horizon.update import trend_stage
 from tests.conftest import METR, VINTAGES
 
@@ -102,3 +103,52 @@ def test_frontier_query_and_the_python_frontier_rule_pick_the_same_models(path, 
     result = run_query(config, "frontier", con=con)
     sql = {row[result.columns.index("model_id")] for row in result.rows}
     assert sql == python and len(sql) >= 10
+
+
+def test_update_stores_the_coverage_study_the_default_interval_was_chosen_by(canonical_store):
+    con, _, first = canonical_store
+    rows = interval_coverage(con)
+    assert {r.method for r in rows if r.chosen} == {"ols_t"}
+    assert {r.n_points for r in rows} == {14, 9, 5, 3} and {r.scenario for r in rows} >= {"normal", "heavy_tailed"}
+    for r in rows:
+        if r.chosen and r.scenario == "normal" and r.n_points >= 5:
+            assert (0.93 <= r.coverage <= 0.97) if r.level == 0.95 else (0.77 <= r.coverage <= 0.83)
+    kind, params = con.execute("SELECT kind, params FROM fits WHERE fit_id = ?", [first["coverage_study_fit_id"]]).fetchone()
+    assert kind == "coverage_study" and json.loads(params)["trend_fit_id"] == first["trend_fit_id"]
+
+
+def test_the_stored_break_test_says_the_metr_break_rests_on_one_model(canonical_store):
+    con, _, _ = canonical_store
+    fit_id = canonical_trend_fit_id(con, 50)
+    bt = load_break_test(con, fit_id)
+    assert bt.rests_on_one_model and bt.most_influential_model == "gpt-4-0314" and bt.p_value_without_it > 0.05
+    assert bt.at_grid_edge == "first" and bt.p_value < 0.01 < bt.p_value_wild
+    assert len(bt.leave_one_out) == 14
+    text = con.execute("SELECT break_test FROM trend_fits WHERE fit_id = ? AND form = 'piecewise'", [fit_id]).fetchone()[0]
+    assert "It rests on one model: without gpt-4-0314" in text and "earliest date the test allows" in text
+
+
+def test_forecasts_store_when_the_line_crosses_and_when_a_model_reaches_each_threshold(canonical_store):
+    con, _, _ = canonical_store
+    trend_id = canonical_trend_fit_id(con, 50)
+    rows = con.execute(
+        "SELECT f.form, f.lo95, f.hi95, r.lo95, r.hi95, r.interval_method FROM forecasts f"
+        " JOIN forecast_reach r USING (fit_id, threshold, form) WHERE f.trend_fit_id = ? AND f.threshold = 'work-day-50'",
+        [trend_id],
+    ).fetchall()
+    assert {r[0] for r in rows} == {"exponential", "piecewise", "superexponential"}
+    for _, line_lo, line_hi, reach_lo, reach_hi, method in rows:
+        assert reach_lo < line_lo and line_hi < reach_hi and method
+    n_forecasts, n_reach = con.execute(
+        "SELECT (SELECT count(*) FROM forecasts), (SELECT count(*) FROM forecast_reach)").fetchone()
+    assert n_forecasts == n_reach > 0
+
+
+def test_the_canonical_trend_checks_the_publishers_figures_on_its_own_file(canonical_store):
+    con, _, _ = canonical_store
+    checks = {r[0]: r[1:] for r in con.execute(
+        "SELECT window_name, flagged, ours, published, cause FROM trend_publisher_checks WHERE fit_id = ?",
+        [canonical_trend_fit_id(con, 50)]).fetchall()}
+    assert checks["from_2023_on"][0] is False
+    flagged, ours, published, cause = checks["all_time_stitched"]
+    assert flagged and round(ours, 3) == 184.726 and published == 187.778 and "gpt2 (2019-02-14" in cause

@@ -46,15 +46,31 @@ def test_noise_free_exponential_gives_the_exact_doubling_and_r2_of_one():
     assert exp.r2 == pytest.approx(1.0)
 
 
-def test_wild_bootstrap_interval_covers_the_true_doubling_time_in_most_simulations():
-    covered = 0
-    for seed in range(40):
-        x, y = simulate(150.0, 25, 0.35, 100 + seed)
-        draws = intervals.headline_draws(x, y, [None] * 25, [None] * 25, "wild_bootstrap", 1000, seed)
-        ci = intervals.doubling_interval(draws)
-        covered += ci.low <= 150.0 <= ci.high
-    # Nominal 95%; a wild bootstrap on 25 points runs a little narrow, never badly.
-    assert covered >= 32
+@pytest.mark.parametrize("method", ["wild_bootstrap", "wild_hc3", "residual_bootstrap", "parametric_ci"])
+def test_bootstrap_lines_equal_refitting_every_resampled_data_set(method):
+    # The draws come from a shortcut (every statistic is linear in the responses); refitting
+    # each resampled data set explicitly must give the same lines.
+    x, y = simulate(150.0, 12, 0.35, 5)
+    lo, hi = np.exp(y - 0.5), np.exp(y + 0.6)
+    draws = intervals.headline_draws(x, y, lo, hi, method, 200, seed=3)
+    resampler = intervals.Resampler(method, x.size, 200, np.random.default_rng(3))
+    line = fit_form("exponential", x, y)
+    fitted = line.predict(x)
+    r = y - fitted
+    h = 1 / x.size + (x - x.mean()) ** 2 / ((x - x.mean()) ** 2).sum()
+    if method == "wild_bootstrap":
+        Y = fitted + r * resampler.random
+    elif method == "wild_hc3":
+        Y = fitted + r / (1 - h) * resampler.random
+    elif method == "residual_bootstrap":
+        Y = fitted + r[resampler.random] * math.sqrt(x.size / (x.size - 2))
+    else:
+        sd = intervals.published_log_sd(lo, hi)
+        extra = max(float(r @ r) / (x.size - 2) - float(np.mean(sd**2)), 0.0)
+        Y = fitted + resampler.random * np.sqrt(sd**2 + extra)
+    refits = [fit_form("exponential", x, row, x_ref=0.0) for row in Y]
+    assert np.allclose(draws.slopes, [f.params[1] for f in refits], rtol=1e-9, atol=1e-14)
+    assert np.allclose(draws.intercepts, [f.params[0] for f in refits], rtol=1e-9)
 
 
 def test_parametric_interval_refuses_points_without_published_intervals():
@@ -69,12 +85,13 @@ def test_run_bootstrap_refits_each_replicate_and_recovers_the_spread():
     sd = 0.2
     reps = np.exp(y[None, :] + rng.normal(0, sd, (4000, 12)))
     draws = intervals.run_draws(x, reps)
-    ci = intervals.doubling_interval(draws)
+    ci = intervals.from_draws(draws)
     # Refitting exact-line data plus N(0, sd) per point: the slope's sd is sd / sqrt(Sxx).
     se = sd / math.sqrt(((x - x.mean()) ** 2).sum())
     slope = LN2 / 100.0
-    assert ci.low == pytest.approx(LN2 / (slope + 1.96 * se), rel=0.03)
-    assert ci.high == pytest.approx(LN2 / (slope - 1.96 * se), rel=0.03)
+    assert ci.low95 == pytest.approx(LN2 / (slope + 1.96 * se), rel=0.03)
+    assert ci.high95 == pytest.approx(LN2 / (slope - 1.96 * se), rel=0.03)
+    assert ci.low80 == pytest.approx(LN2 / (slope + 1.2816 * se), rel=0.03)
     assert draws.method == "run_bootstrap"
 
 

@@ -129,3 +129,38 @@ def test_backtest_detects_a_trend_that_sped_up():
     by = {s.form: s for s in summaries}
     # The straight line fitted to the slow early years predicts too low afterwards.
     assert by["exponential"].mean_log_error > 0.3
+
+
+def _outlier_first(seed: int = 7):
+    """A clean exponential with its first model far below the line: a 'break' made by one model."""
+    rng = np.random.default_rng(seed)
+    x = grid(12)
+    y = 1.0 + LN2 / 130 * (x - X0) + rng.normal(0, 0.15, x.size)
+    y[0] -= 2.5
+    return x, y, [f"m{i}" for i in range(x.size)]
+
+
+def test_a_break_made_by_one_model_is_said_to_rest_on_it():
+    x, y, ids = _outlier_first()
+    bt = break_test(x, y, n_replicates=199, seed=0, model_ids=ids)
+    assert bt.p_value < 0.05
+    # Without the normal-errors assumption one outlying model is no evidence of a break.
+    assert bt.p_value_wild > 0.3
+    assert bt.most_influential[0] == "m0" and bt.most_influential[1] >= 0.05
+    assert bt.rests_on_one_model is True
+    assert [m for m, _ in bt.leave_one_out] == ids
+    assert bt.at_grid_edge == "first" and bt.break_date == bt.grid_first
+    assert "It rests on one model: without m0" in bt.summary() and "earliest date the test allows" in bt.summary()
+    assert "without Model Zero" in bt.summary({"m0": "Model Zero"})
+
+
+def test_a_real_break_survives_leaving_out_any_one_model():
+    rng = np.random.default_rng(3)
+    x = grid(30)
+    brk = X0 + 500
+    s1, s2 = LN2 / 250, LN2 / 90
+    y = 1.0 + s1 * (x - X0) + (s2 - s1) * np.maximum(x - brk, 0) + rng.normal(0, 0.1, x.size)
+    bt = break_test(x, y, n_replicates=199, seed=0, model_ids=[f"m{i}" for i in range(x.size)])
+    assert bt.rests_on_one_model is False and bt.at_grid_edge is None
+    assert max(p for _, p in bt.leave_one_out) < 0.05
+    assert "Leaving out any one model, p stays at or below" in bt.summary()

@@ -100,7 +100,11 @@ CREATE TABLE trend_publisher_checks (
     fit_id        INTEGER NOT NULL,    -- the trend fit whose source snapshot holds the claim
     window_name   VARCHAR NOT NULL,    -- from_2023_on, all_time_stitched
     published     DOUBLE NOT NULL,     -- days
+    published_ci_low  DOUBLE,
+    published_ci_high DOUBLE,
     ours          DOUBLE,              -- days, the publisher's window fitted on the same file
+    ours_ci_low   DOUBLE,              -- our default 95% interval on that window
+    ours_ci_high  DOUBLE,
     gap_days      DOUBLE,              -- ours - published
     flagged       BOOLEAN NOT NULL,    -- |gap| above the tolerance
     cause         VARCHAR,             -- why, where it can be named

@@ -89,8 +89,10 @@ class FormResult:
     status: Status
     fit: FormFit | None = None
     doubling_days: float | None = None    # constant (exponential) or instantaneous at the last point
-    ci_low: float | None = None
+    ci_low: float | None = None            # 95% interval of doubling_days
     ci_high: float | None = None
+    ci80_low: float | None = None
+    ci80_high: float | None = None
     ci_level: float = CI_LEVEL
     interval_method: str | None = None
     interval_text: str | None = None
@@ -132,6 +134,7 @@ class TrendResult:
     break_test: BreakTest | None
     predictions: tuple[Prediction, ...]
     alternative_intervals: tuple[intervals.DoublingInterval, ...]   # the other methods, to compare
+    warnings: tuple[Status, ...] = ()      # about the whole trend (fragile, backtest not run, ...)
 
     def form(self, name: str) -> FormResult:
         for f in self.forms:
@@ -148,24 +151,32 @@ class TrendResult:
         return self.selection.used
 
     def favoured(self, by: str) -> str | None:
-        """The form with the lowest aic, bic or backtest rmse (log space); None if none fits.
+        """The form with the lowest aic, bic or backtest rmse (log space), among forms whose
+        fit stands (status ok); None when the criterion was not computed for any of them.
 
         A form whose fit is not identified (a saturating ceiling on its bound) is the
         exponential with an idle parameter, not a rival shape, so it is never the favoured one.
         """
         scored = []
         for f in self.forms:
-            if f.fit is None or not f.identified:
+            if f.fit is None or not f.status.ok:
                 continue
             if by == "aic":
                 value = f.fit.aic
             elif by == "bic":
                 value = f.fit.bic
+            elif f.backtest and f.backtest.n_predictions:
+                value = f.backtest.rmse_log
             else:
-                value = f.backtest.rmse_log if f.backtest and f.backtest.n_predictions else math.inf
-            if not math.isnan(value):
+                continue
+            if math.isfinite(value):
                 scored.append((value, FORM_NAMES.index(f.form), f.form))
         return min(scored)[2] if scored else None
+
+    def favoured_by(self) -> dict[str, str]:
+        """{criterion: favoured form} for the criteria that were computed."""
+        found = {by: self.favoured(by) for by in ("aic", "bic", "backtest")}
+        return {by: form for by, form in found.items() if form is not None}
 
 
 def _xy(points: Sequence[Point]) -> tuple[np.ndarray, np.ndarray]:
@@ -206,22 +217,29 @@ def analyse(
     if method == intervals.RUN_METHOD and rep_matrix is None:
         raise HorizonError("interval run_bootstrap needs a run-level fit (--fit ID or --from-runs)")
 
+    warnings = []
+    if len(used) < status.FRAGILE_BELOW:
+        warnings.append(status.fragile(len(used)))
     predictions, summaries = backtest(used, spec.forms, spec.backtest_min_train)
     by_form = {s.form: s for s in summaries}
+    if not predictions:
+        warnings.append(Status(status.BACKTEST_NOT_RUN, (
+            f"backtest not run: it fits each form on at least {spec.backtest_min_train} models and predicts"
+            f" later ones, and there are {len(used)} points")))
 
     bt = None
     if "piecewise" in spec.forms:
         try:
-            bt = break_test(x, y, spec.n_break_boot, spec.seed)
-        except HorizonError:
-            bt = None
+            bt = break_test(x, y, spec.n_break_boot, spec.seed, [p.model_id for p in used])
+        except HorizonError as exc:
+            warnings.append(Status(status.BREAK_TEST_NOT_RUN, f"break test not run: {exc}"))
 
     exp, alternatives = _exponential(x, y, used, spec, method, rep_matrix, by_form.get("exponential"))
     results = [exp]
     for form in spec.forms:
         if form != "exponential":
             results.append(_other_form(form, x, y, x_last, spec, rep_matrix, by_form.get(form)))
-    return TrendResult(spec, selection, tuple(results), bt, predictions, alternatives)
+    return TrendResult(spec, selection, tuple(results), bt, predictions, alternatives, tuple(warnings))
 
 
 def _exponential(x, y, used, spec, method, rep_matrix, summary) -> tuple[FormResult, tuple]:
@@ -230,49 +248,41 @@ def _exponential(x, y, used, spec, method, rep_matrix, summary) -> tuple[FormRes
     tss = float(np.sum((y - y.mean()) ** 2))
     r2 = 1 - fit.sse / tss if tss > 0 else math.nan
     doubling = fit.doubling_days_at(fit.x_ref)
-    if method == intervals.RUN_METHOD:
-        line_draws = intervals.run_draws(x, rep_matrix, seed=None)
-    else:
-        line_draws = intervals.headline_draws(
-            x, y, [p.ci_low for p in used], [p.ci_high for p in used], method, spec.n_boot, spec.seed
-        )
-    ci = intervals.doubling_interval(line_draws, CI_LEVEL)
-    draws = FormDraws(
-        "exponential",
-        np.column_stack([line_draws.intercepts + line_draws.slopes * fit.x_ref, line_draws.slopes]),
-        fit.x_ref,
-        line_draws.n_dropped,
-    )
-    alternatives = [] if rep_matrix is not None else _alternatives(x, y, used, spec, method)
     st = _growth_status("exponential", doubling)
     if not st.ok:
         # No doubling time, so no interval for one either: with equal horizons the bootstrap
         # slopes are rounding noise around 0 (doubling "every 10^18 days").
-        return FormResult("exponential", st, fit, r2=r2, interval_method=method, interval_text=ci.description,
-                          n_replicates=ci.n_replicates, backtest=summary, draws=draws), ()
+        return FormResult("exponential", st, fit, r2=r2, interval_method=method, backtest=summary), ()
+    ci = intervals.doubling_intervals(x, y, [p.ci_low for p in used], [p.ci_high for p in used], method,
+                                      spec.n_boot, spec.seed, rep_matrix)
+    draws = None
+    if ci.draws is not None:
+        draws = FormDraws(
+            "exponential",
+            np.column_stack([ci.draws.intercepts + ci.draws.slopes * fit.x_ref, ci.draws.slopes]),
+            fit.x_ref,
+            ci.draws.n_dropped,
+        )
+    alternatives = () if rep_matrix is not None else _alternatives(x, y, used, spec, method)
     return FormResult(
-        "exponential", st, fit, doubling_days=doubling, ci_low=ci.low, ci_high=ci.high,
-        interval_method=method, interval_text=ci.description, n_replicates=ci.n_replicates, r2=r2,
-        backtest=summary, draws=draws,
-    ), tuple(alternatives)
+        "exponential", st, fit, doubling_days=doubling, ci_low=ci.low95, ci_high=ci.high95, ci80_low=ci.low80,
+        ci80_high=ci.high80, interval_method=method, interval_text=ci.description, n_replicates=ci.n_replicates,
+        r2=r2, backtest=summary, draws=draws,
+    ), alternatives
 
 
-def _alternatives(x, y, used, spec, method) -> list[intervals.DoublingInterval]:
+def _alternatives(x, y, used, spec, method) -> tuple[intervals.DoublingInterval, ...]:
+    """The other headline methods' intervals on the same points, to compare (never chosen from)."""
     out = []
     for other in intervals.HEADLINE_METHODS:
         if other == method:
             continue
-        if other == "ols_t":
-            out.append(intervals.ols_t_interval(x, y))
-            continue
         try:
-            d = intervals.headline_draws(
-                x, y, [p.ci_low for p in used], [p.ci_high for p in used], other, spec.n_boot, spec.seed
-            )
+            out.append(intervals.doubling_intervals(x, y, [p.ci_low for p in used], [p.ci_high for p in used],
+                                                    other, spec.n_boot, spec.seed))
         except HorizonError:
-            continue
-        out.append(intervals.doubling_interval(d, CI_LEVEL))
-    return out
+            continue   # parametric_ci without published intervals
+    return tuple(out)
 
 
 def _growth_status(form: str, doubling: float) -> Status:
@@ -292,12 +302,12 @@ def _other_form(form, x, y, x_last, spec, rep_matrix, summary) -> FormResult:
     except HorizonError as exc:
         return FormResult(form, status.not_fitted(str(exc)), backtest=summary)
     at_end = fit.doubling_days_at(x_last)
+    break_date = date_from_day(x_last + fit.params[3]) if form == "piecewise" else None
     bound = sh.status(fit, x, y)
     if bound is not None:
         # Its bootstrap would only describe where the bound is; report the point fit alone.
-        return FormResult(form, bound, fit, backtest=summary)
+        return FormResult(form, bound, fit, break_date=break_date, backtest=summary)
     st = _growth_status(form, at_end)
-    break_date = date_from_day(x_last + fit.params[3]) if form == "piecewise" else None
     if not st.ok:
         return FormResult(form, st, fit, break_date=break_date, backtest=summary)
     if rep_matrix is not None:
@@ -311,16 +321,19 @@ def _other_form(form, x, y, x_last, spec, rep_matrix, summary) -> FormResult:
         method = "wild_bootstrap"
         text = intervals.HEADLINE_METHODS["wild_bootstrap"].replace("OLS residuals", f"{form} residuals")
     draws = sh.refit(fit, x, Y)
-    lo = hi = None
+    bounds = {}
     if draws.params.shape[0]:
-        tail = 100 * (1 - CI_LEVEL) / 2
         # Slopes (not doubling times) keep "no growth" replicates in order; an infinite slope
         # (past a superexponential singularity) is the steepest there is.
         slopes = np.nan_to_num(sh.slope(draws.params, 0.0), nan=0.0, posinf=1e300, neginf=-1e300)
-        s_lo, s_hi = np.percentile(slopes, [tail, 100 - tail])
-        lo, hi = doubling_interval(float(s_lo), float(s_hi))
+        for q in intervals.LEVELS:
+            tail = 100 * (1 - q) / 2
+            s_lo, s_hi = np.percentile(slopes, [tail, 100 - tail])
+            bounds[q] = doubling_interval(float(s_lo), float(s_hi))
+    lo95, hi95 = bounds.get(0.95, (None, None))
+    lo80, hi80 = bounds.get(0.80, (None, None))
     return FormResult(
-        form, st, fit, doubling_days=at_end, ci_low=lo, ci_high=hi, interval_method=method,
-        interval_text=f"{text}; {draws.params.shape[0]} replicates, percentile interval",
+        form, st, fit, doubling_days=at_end, ci_low=lo95, ci_high=hi95, ci80_low=lo80, ci80_high=hi80,
+        interval_method=method, interval_text=f"{text}; {draws.params.shape[0]} replicates, percentile interval",
         n_replicates=int(draws.params.shape[0]), break_date=break_date, backtest=summary, draws=draws,
     )

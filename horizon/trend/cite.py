@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from horizon.trend.rules import finite_or_none
 from horizon.trend.stored import StoredTrend, load_stored_trend
 
 
@@ -62,10 +63,16 @@ def sentence(t: StoredTrend, full_hash: bool = False) -> str:
         claim = f"has no doubling time ({t.note})" if t.note else "has no doubling time"
     else:
         claim = f"doubled every {_days(t.doubling_days)} days ({ci})"
+    caveats = "".join(f" Caveat: {w['text']}." for w in t.warnings if w["code"] == "fragile")
+    if t.points == "all":
+        who, rule = "AI agents", f"{t.n_models} models {_window_text(t)}, every model in the window, frontier or not"
+    else:
+        who, rule = "frontier AI agents", (f"{t.n_models} frontier models {_window_text(t)}, frontier = at least as"
+                                           " good as every agent released on or before it")
     return (
-        f"The {t.level}% time horizon of frontier AI agents {claim} between {t.first_release.isoformat()} and {t.last_release.isoformat()}"
-        f" ({t.n_models} frontier models {_window_text(t)}, frontier = at least as good as every agent"
-        f" released on or before it; {_sources_text(t, full_hash)}; horizon {t.code_version}, trend fit {t.fit_id})."
+        f"The {t.level}% time horizon of {who} {claim} between {t.first_release.isoformat()} and"
+        f" {t.last_release.isoformat()} ({rule}; {_sources_text(t, full_hash)}; horizon {t.code_version},"
+        f" trend fit {t.fit_id}).{caveats}"
     )
 
 
@@ -85,9 +92,7 @@ def bibtex(t: StoredTrend) -> str:
 
 
 def citation_document(t: StoredTrend) -> dict:
-    def num(v):
-        return None if v is None or not math.isfinite(v) else v
-
+    num = finite_or_none
     return {
         "sentence": sentence(t),
         "sentence_full_hash": sentence(t, full_hash=True),

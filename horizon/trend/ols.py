@@ -70,6 +70,15 @@ def fit(X, Y, mask=None) -> LeastSquares:
     return LeastSquares(coef, np.einsum("ij,ij->i", resid, resid), n)
 
 
+def sse_by_design(designs, Y) -> np.ndarray:
+    """Residual sum of squares of every row of Y (rows x points) on each design of a stack
+    (designs x points x columns), as rows x designs: one batched QR, one projection."""
+    Y = np.atleast_2d(np.asarray(Y, dtype=float))
+    q, _ = np.linalg.qr(np.asarray(designs, dtype=float))
+    proj = np.einsum("rp,dpj->rdj", Y, q)
+    return np.einsum("rp,rp->r", Y, Y)[:, None] - np.einsum("rdj,rdj->rd", proj, proj)
+
+
 def line_design(x, centre: float) -> np.ndarray:
     """Columns 1 and x - centre: the exponential trend's design, centred for conditioning."""
     x = np.asarray(x, dtype=float)

@@ -66,6 +66,17 @@ def load_published_points(con, snapshot_id: int, level: int) -> list[Point]:
     return [Point(**r) for r in rows]
 
 
+def load_trend_points(con, fit_id: int) -> list[Point]:
+    """The points a stored trend fit used."""
+    rows = named_rows(
+        con,
+        "SELECT model_id, source_model, release_date, estimate, ci_low, ci_high, suite, published_sota"
+        " FROM trend_points WHERE fit_id = ? AND used ORDER BY release_date, model_id",
+        [fit_id],
+    )
+    return [Point(**r) for r in rows]
+
+
 def runs_source(con, fit_id: int | None) -> TrendSource:
     """A run-level fit (kind run_horizons): the given one or the newest."""
     if fit_id is None:
@@ -153,7 +164,17 @@ def _backtest_columns(bt) -> dict:
     }
 
 
-def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> None:
+def publisher_claims(con, snapshot_id: int) -> list[dict]:
+    """The publisher's own doubling times stated in a headline snapshot."""
+    return named_rows(
+        con,
+        "SELECT window_name AS window, point_estimate AS doubling_days, ci_low, ci_high"
+        " FROM publisher_doubling_times WHERE snapshot_id = ? ORDER BY window_name",
+        [snapshot_id],
+    )
+
+
+def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource, warnings=(), checks=()) -> None:
     spec = result.spec
     used = result.used
     common = {
@@ -180,6 +201,8 @@ def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> No
             "doubling_months": finite_or_none(f.doubling_months),
             "ci_low": finite_or_none(f.ci_low),
             "ci_high": finite_or_none(f.ci_high),
+            "ci80_low": finite_or_none(f.ci80_low),
+            "ci80_high": finite_or_none(f.ci80_high),
             "ci_level": f.ci_level,
             "interval_method": f.interval_method,
             "interval_text": f.interval_text,
@@ -192,11 +215,34 @@ def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> No
             "params": json.dumps(_params(f), sort_keys=True),
             "break_date": f.break_date,
             "p_value": finite_or_none(bt.p_value) if (f.form == "piecewise" and bt) else None,
-            "break_test": bt.method if (f.form == "piecewise" and bt) else None,
+            # The break test in words: its result (edge of the grid, resting on one model) and method.
+            "break_test": f"{bt.summary()} Method: {bt.method}." if (f.form == "piecewise" and bt) else None,
             "identified": f.identified,
             "note": f.note,
         } | _backtest_columns(f.backtest)
         for f in result.forms
+    ])
+    insert_records(con, "trend_warnings", [{"fit_id": fit_id, "code": w.code, "text": w.text} for w in warnings])
+    if bt is not None:
+        top = bt.most_influential
+        insert_records(con, "trend_break_tests", [{
+            "fit_id": fit_id, "level": spec.level, "statistic": bt.statistic, "p_value": bt.p_value,
+            "p_value_wild": bt.p_value_wild, "n_replicates": bt.n_replicates, "break_date": bt.break_date,
+            "grid_first": bt.grid_first, "grid_last": bt.grid_last, "at_grid_edge": bt.at_grid_edge,
+            "leave_one_out": json.dumps([{"model_id": m, "p_value": p} for m, p in bt.leave_one_out]),
+            "most_influential_model": None if top is None else top[0],
+            "p_value_without_it": None if top is None else top[1],
+            "rests_on_one_model": bt.rests_on_one_model, "summary": bt.summary(), "method": bt.method,
+        }])
+    insert_records(con, "trend_publisher_checks", [
+        {
+            "fit_id": fit_id, "window_name": c.window, "published": c.published,
+            "published_ci_low": c.published_ci_low, "published_ci_high": c.published_ci_high,
+            "ours": finite_or_none(c.ours), "ours_ci_low": finite_or_none(c.ours_ci_low),
+            "ours_ci_high": finite_or_none(c.ours_ci_high), "gap_days": finite_or_none(c.gap_days),
+            "flagged": c.flagged, "cause": c.cause,
+        }
+        for c in checks
     ])
     insert_records(con, "trend_points", [
         {
@@ -220,6 +266,14 @@ def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> No
     ])
 
 
+def save_coverage(con, fit_id: int, rows) -> None:
+    insert_records(con, "interval_coverage", [
+        {"fit_id": fit_id, "scenario": r.scenario, "method": r.method, "n_points": r.n_points, "level": r.level,
+         "coverage": r.coverage, "n_datasets": r.n_datasets, "chosen": r.chosen}
+        for r in rows
+    ])
+
+
 def save_forecasts(con, fit_id: int, trend_fit_ids: dict[int, int], forecasts: list[Forecast]) -> None:
     insert_records(con, "forecasts", [
         {
@@ -229,6 +283,14 @@ def save_forecasts(con, fit_id: int, trend_fit_ids: dict[int, int], forecasts: l
             "lo95": f.lo95, "hi95": f.hi95, "beyond_ceiling": f.beyond_ceiling,
             "reached_by_as_of": f.reached_by_as_of, "n_replicates": f.n_replicates, "n_never": f.n_never,
             "interval_method": f.interval_method, "source": f.source,
+        }
+        for f in forecasts
+    ])
+    insert_records(con, "forecast_reach", [
+        {
+            "fit_id": fit_id, "threshold": f.threshold, "form": f.form, "date_median": f.reach_median,
+            "lo80": f.reach_lo80, "hi80": f.reach_hi80, "lo95": f.reach_lo95, "hi95": f.reach_hi95,
+            "interval_method": f.reach_interval_method,
         }
         for f in forecasts
     ])

@@ -9,13 +9,13 @@ from typing import Any
 
 from horizon.report import data
 from horizon.report.context import Context
+from horizon.trend.rules import day_number, slope_for_doubling
 
-EPOCH = date(1970, 1, 1)
 CURVE_STEP_DAYS = 30  # a point a month draws every form smoothly at this width
 
 
 def day(d: date) -> float:
-    return float((d - EPOCH).days)
+    return day_number(d)
 
 
 def iso(d: date | None) -> str | None:
@@ -91,7 +91,7 @@ def trend_records(fit: dict[str, Any], end: date | None = None) -> list[dict[str
             continue
         rec = dict(date=iso(d), fit=math.exp(y), low=None, high=None)
         if band and centre_y is not None:
-            steep, shallow = math.log(2) / low_d, math.log(2) / high_d
+            steep, shallow = slope_for_doubling(low_d), slope_for_doubling(high_d)
             a = centre_y + steep * (x - centre_x)
             b = centre_y + shallow * (x - centre_x)
             rec["low"], rec["high"] = math.exp(min(a, b)), math.exp(max(a, b))

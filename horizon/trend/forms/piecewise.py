@@ -37,11 +37,9 @@ def break_candidates(u, min_points: int = MIN_SEGMENT_POINTS, step: float = BREA
 
 def hinge_sse(u: np.ndarray, Y, cands: np.ndarray) -> np.ndarray:
     """SSE of the continuous hinge fit at each candidate break (columns), for every row of Y."""
-    Y = rows(Y)
-    out = np.empty((Y.shape[0], cands.size))
-    for j, c in enumerate(cands):
-        out[:, j] = ols.fit(hinge_design(u, c), Y).sse
-    return out
+    u = np.asarray(u, dtype=float)
+    designs = np.stack([hinge_design(u, c) for c in np.atleast_1d(cands)])
+    return np.maximum(ols.sse_by_design(designs, rows(Y)), 0.0)
 
 
 class Piecewise(Form):

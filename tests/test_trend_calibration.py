@@ -1,0 +1,79 @@
+"""The default interval is chosen by calibration: the coverage study on data shaped like METR's
+frontier, which fails if the default stops covering what it claims."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from horizon.trend import calibration, intervals, ols
+from horizon.trend.frontier import select_points
+from horizon.trend.stored import CoverageRow
+from tests.conftest import VINTAGE
+from tests.test_trend_metr import load
+
+
+@pytest.fixture(scope="module")
+def design():
+    """METR's frontier from 2023 in the 2026-03-03 vintage: 14 release dates, its fitted line as
+    the truth and its residual scatter (sd 0.47 in ln units)."""
+    pts, _ = load(VINTAGE["2026-03-03"])
+    return calibration.design_from_points(select_points(pts, date(2023, 1, 1)).used)
+
+
+@pytest.fixture(scope="module")
+def study(design):
+    return calibration.coverage_study(design, scenarios=("normal",), n_datasets=4000, n_boot=299)
+
+
+def _coverage(rows, method, n, level):
+    (row,) = [r for r in rows if r.method == method and r.n_points == n and r.level == level]
+    return row.coverage
+
+
+def test_the_default_headline_interval_is_the_method_the_coverage_study_chooses(study):
+    assert calibration.choose(study) == intervals.DEFAULT_HEADLINE_METHOD
+    assert {r.method for r in study if r.chosen} == {intervals.DEFAULT_HEADLINE_METHOD}
+
+
+@pytest.mark.parametrize("n_points", calibration.CHOOSING_SIZES)
+def test_the_default_95_and_80_percent_intervals_cover_the_true_doubling_time_as_claimed(study, n_points):
+    method = intervals.DEFAULT_HEADLINE_METHOD
+    assert 0.93 <= _coverage(study, method, n_points, 0.95) <= 0.97
+    assert 0.77 <= _coverage(study, method, n_points, 0.80) <= 0.83
+
+
+def test_the_study_can_fail_the_old_default_wild_bootstrap_undercovers_with_few_points(study):
+    assert not calibration.calibrated(study, "wild_bootstrap")
+    assert _coverage(study, "wild_bootstrap", 5, 0.95) < 0.6
+    assert _coverage(study, "wild_bootstrap", 14, 0.95) < 0.9
+
+
+def test_the_default_stays_close_to_nominal_when_errors_are_heavy_tailed(design):
+    for n in calibration.CHOOSING_SIZES:
+        cov = calibration.coverage(design.subset(n), intervals.DEFAULT_HEADLINE_METHOD, "heavy_tailed", 4000)
+        assert cov[0.95] >= 0.92 and cov[0.80] >= 0.75, (n, cov)
+
+
+def test_the_study_table_has_every_method_size_and_level(design):
+    rows = calibration.coverage_study(design, n_datasets=200, n_boot=99)
+    assert all(isinstance(r, CoverageRow) for r in rows)
+    keys = {(r.scenario, r.method, r.n_points, r.level) for r in rows}
+    assert keys == {(s, m, n, q) for s in calibration.SCENARIOS for m in calibration.METHODS
+                    for n in calibration.SIZES for q in (0.80, 0.95)}
+
+
+@pytest.mark.parametrize("method", ["ols_t", "ols_hc3"])
+def test_the_studys_closed_form_intervals_are_the_ones_statsmodels_prints(method):
+    rng = np.random.default_rng(3)
+    x = np.sort(rng.choice(1000, 9, replace=False)).astype(float) + 19500
+    Y = 1.0 + 0.005 * (x - 19500) + rng.normal(0, 0.4, (5, x.size))
+    study = calibration.slope_intervals(method, x, Y)
+    cov = "nonrobust" if method == "ols_t" else "HC3"
+    for i, y in enumerate(Y):
+        for q in intervals.LEVELS:
+            low, high = ols.Inference(x, y).slope_interval(q, cov)
+            assert study[q][0][i] == pytest.approx(low, rel=1e-9)
+            assert study[q][1][i] == pytest.approx(high, rel=1e-9)

@@ -17,6 +17,7 @@ from horizon.trend.canonical import canonical_trend_fit_id, shown_ceiling_minute
 from horizon.trend.cite import sentence, stored_for_citation
 from horizon.trend.frontier import select_points
 from horizon.trend.store import load_published_points
+from horizon.trend.stored import forecasts as stored_forecasts
 from horizon.trend.stored import interval_coverage, load_break_test
 from horizon.update import trend_stage
 from tests.conftest import METR, VINTAGES
@@ -142,6 +143,10 @@ def test_forecasts_store_when_the_line_crosses_and_when_a_model_reaches_each_thr
     n_forecasts, n_reach = con.execute(
         "SELECT (SELECT count(*) FROM forecasts), (SELECT count(*) FROM forecast_reach)").fetchone()
     assert n_forecasts == n_reach > 0
+    typed = {(f.threshold, f.form): f for f in stored_forecasts(con, trend_id)}
+    day = typed[("work-day-50", "exponential")]
+    assert day.reach_lo95 < day.line_lo95 <= day.date_point <= day.line_hi95 < day.reach_hi95
+    assert day.interval_method == "ols_t" and "prediction band" in day.reach_interval_method
 
 
 def test_the_canonical_trend_checks_the_publishers_figures_on_its_own_file(canonical_store):

@@ -113,8 +113,12 @@ def trend_cmd(config, level, seed, points, interval, all_time, since, until, cei
     echo_trend(doc)
 
 
-def _span(lo, hi) -> str:
-    return f"{_f(lo)} to {_f(hi)}"
+def _span(lo, hi, sep: str = " to ") -> str:
+    """A doubling-time interval; a missing upper end is an unbounded doubling (the slope's
+    interval reaches zero), never a number."""
+    if lo is None and hi is None:
+        return "-"
+    return f"{_f(lo)}{sep}{'unbounded' if hi is None else _f(hi)}"
 
 
 def echo_trend(doc: dict) -> None:
@@ -151,7 +155,7 @@ def echo_trend(doc: dict) -> None:
             click.echo(f"  {f['form']:<17} not fitted: {f['note']}")
             continue
         bt = f["backtest"] or {}
-        ci = "-" if f["ci_low"] is None and f["ci_high"] is None else f"{_f(f['ci_low'])}-{_f(f['ci_high'])}"
+        ci = _span(f["ci_low"], f["ci_high"], "-")
         click.echo(
             f"  {f['form']:<17} {_f(f['doubling_days']):>10} {ci:>17} {_f(f['aic']):>7} {_f(f['bic']):>7} "
             f"{_f(bt.get('mean_abs_log_error'), '{:.2f}'):>7} {_f(bt.get('rmse_log'), '{:.2f}'):>7} "

@@ -19,7 +19,8 @@ from datetime import date
 import numpy as np
 
 from horizon.errors import HorizonError
-from horizon.trend.forms import FORM_NAMES, FormFit, shape
+from horizon.trend.delta import prediction_bands
+from horizon.trend.forms import FORM_NAMES, shape
 from horizon.trend.rules import date_from_day
 
 MIN_TRAIN = 6
@@ -62,38 +63,6 @@ class BacktestSummary:
     coverage95: float
 
 
-def _jacobian(fit: FormFit, u: np.ndarray) -> np.ndarray:
-    """d curve / d params at u (numeric; the piecewise break date is held fixed)."""
-    p = np.asarray(fit.params, dtype=float)
-    form = fit.shape
-    free = form.n_params - (1 if fit.form == "piecewise" else 0)
-    up = np.tile(p, (free, 1))
-    dn = up.copy()
-    h = 1e-6 * np.maximum(1.0, np.abs(p[:free]))
-    up[np.arange(free), np.arange(free)] += h
-    dn[np.arange(free), np.arange(free)] -= h
-    with np.errstate(invalid="ignore", over="ignore"):
-        return ((form.curve(up, u) - form.curve(dn, u)) / (2 * h[:, None])).T
-
-
-def prediction_bands(fit: FormFit, x_train, y_train, x_new) -> tuple[np.ndarray, dict[float, np.ndarray]]:
-    """Point predictions and half-widths of the 80% and 95% prediction intervals at x_new."""
-    # stdtrit is what scipy.stats.t.ppf evaluates; scipy.special imports in a fraction of the time.
-    from scipy.special import stdtrit
-
-    u_tr = np.asarray(x_train, dtype=float) - fit.x_ref
-    u_new = np.asarray(x_new, dtype=float) - fit.x_ref
-    df = max(u_tr.size - fit.shape.n_params, 1)
-    s2 = fit.sse / df
-    J = _jacobian(fit, u_tr)
-    G = _jacobian(fit, u_new)
-    cov = np.linalg.pinv(J.T @ J)
-    var = s2 * (1 + np.einsum("ij,jk,ik->i", G, cov, G))
-    pred = fit.predict(np.asarray(x_new, dtype=float))
-    half = {q: stdtrit(df, 0.5 + q / 2) * np.sqrt(var) for q in (0.80, 0.95)}
-    return pred, half
-
-
 def backtest(points, forms=FORM_NAMES, min_train: int = MIN_TRAIN):
     """Rolling-origin backtest over ``points`` (Point objects already selected for the trend).
 
@@ -116,7 +85,7 @@ def backtest(points, forms=FORM_NAMES, min_train: int = MIN_TRAIN):
                 f = shape(form).fit(x[train], y[train])
             except HorizonError:
                 continue
-            mu, half = prediction_bands(f, x[train], y[train], x[test])
+            mu, half = prediction_bands(f, x[train], x[test], (0.80, 0.95))
             cutoff = date_from_day(c)
             for i, idx in enumerate(np.flatnonzero(test)):
                 preds.append(

@@ -176,3 +176,53 @@ def interval_coverage(con: duckdb.DuckDBPyConnection) -> tuple[CoverageRow, ...]
         " ORDER BY scenario = 'normal' DESC, scenario, chosen DESC, method, n_points DESC, level",
     )
     return tuple(CoverageRow(**r) for r in rows)
+
+
+# --- forecasts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredForecast:
+    """When one form of a trend reaches one threshold: where the trend line crosses it
+    (``line_*``, a confidence interval) and when a model is expected to reach it (``reach_*``,
+    a prediction interval, wider), each with 80% and 95% bounds. None: never within any date
+    (upper bounds) or no earliest date (lower bounds)."""
+
+    fit_id: int                 # the forecast run
+    trend_fit_id: int
+    threshold: str
+    label: str
+    form: str
+    level: int
+    hours: float
+    as_of: date
+    date_point: date | None
+    line_lo80: date | None
+    line_hi80: date | None
+    line_lo95: date | None
+    line_hi95: date | None
+    reach_lo80: date | None
+    reach_hi80: date | None
+    reach_lo95: date | None
+    reach_hi95: date | None
+    beyond_ceiling: bool
+    reached_by_as_of: bool
+    interval_method: str
+    reach_interval_method: str | None
+    source: str
+
+
+def forecasts(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> tuple[StoredForecast, ...]:
+    """The newest forecast run that extrapolated trend fit ``trend_fit_id``, both intervals."""
+    rows = named_rows(
+        con,
+        "SELECT f.fit_id, f.trend_fit_id, f.threshold, f.label, f.form, f.level, f.hours, f.as_of, f.date_point,"
+        " f.lo80 AS line_lo80, f.hi80 AS line_hi80, f.lo95 AS line_lo95, f.hi95 AS line_hi95,"
+        " r.lo80 AS reach_lo80, r.hi80 AS reach_hi80, r.lo95 AS reach_lo95, r.hi95 AS reach_hi95,"
+        " f.beyond_ceiling, f.reached_by_as_of, f.interval_method, r.interval_method AS reach_interval_method, f.source"
+        " FROM forecasts f LEFT JOIN forecast_reach r USING (fit_id, threshold, form)"
+        " WHERE f.trend_fit_id = ? AND f.fit_id = (SELECT max(fit_id) FROM forecasts WHERE trend_fit_id = ?)"
+        " ORDER BY f.hours, f.form, f.threshold",
+        [trend_fit_id, trend_fit_id],
+    )
+    return tuple(StoredForecast(**r) for r in rows)

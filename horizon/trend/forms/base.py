@@ -102,6 +102,33 @@ class Form:
         return {}
 
 
+class CurvedForm(Form):
+    """A curve refitted to many replicates at once by batched Levenberg-Marquardt
+    (``horizon.trend.batch``), its second parameter kept positive by fitting its log."""
+
+    def refit(self, fit: FormFit, x, Y) -> FormDraws:
+        from horizon.trend.batch import refit_rows
+
+        return refit_rows(fit, x, Y)
+
+    def batch_starts(self, base: np.ndarray, ymax: np.ndarray) -> list[np.ndarray]:
+        raise NotImplementedError
+
+    def jacobian(self, P: np.ndarray, u: np.ndarray, ymax: np.ndarray) -> np.ndarray:
+        """d curve / d theta for every parameter row (theta: the parameters, the second as its log)."""
+        raise NotImplementedError
+
+    def to_theta(self, P: np.ndarray) -> np.ndarray:
+        T = P.copy()
+        T[:, 1] = np.log(P[:, 1])
+        return T
+
+    def from_theta(self, T: np.ndarray, ymax: np.ndarray) -> np.ndarray:
+        P = T.copy()
+        P[:, 1] = np.exp(np.clip(T[:, 1], -700, 700))
+        return P
+
+
 @dataclass(frozen=True)
 class FormFit:
     form: str
@@ -185,4 +212,4 @@ def log_ratio(z) -> np.ndarray:
     return np.where(small, 1 + z / 2, -np.log1p(-safe) / safe)
 
 
-__all__ = ["LN2", "Form", "FormDraws", "FormFit", "NotConverged", "log_ratio", "rows"]
+__all__ = ["LN2", "CurvedForm", "Form", "FormDraws", "FormFit", "NotConverged", "log_ratio", "rows"]

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from horizon.trend.forms.base import Form, FormDraws, FormFit, NotConverged, rows
+from horizon.trend.forms.base import CurvedForm, FormFit, NotConverged, rows
 from horizon.trend.status import NOT_IDENTIFIED, Status
 
 # Ceiling of the saturating form above the highest point, in ln units: e^20 times higher is
@@ -29,7 +29,7 @@ CEILING_AT_BOUND = (
 )
 
 
-class Saturating(Form):
+class Saturating(CurvedForm):
     name = "saturating"
     param_names = ("a", "b", "U")
     formula = "y = U - ln(1 + exp(U - a - b u))"
@@ -84,11 +84,6 @@ class Saturating(Form):
             raise NotConverged(f"{self.name} fit did not converge")
         return tuple(float(v) for v in best.x)
 
-    def refit(self, fit: FormFit, x, Y) -> FormDraws:
-        from horizon.trend.batch import refit_rows
-
-        return refit_rows(fit, x, Y)
-
     def ceiling_test(self, fit: FormFit, x, y) -> float:
         """p-value of the F test of the ceiling against the exponential on the same points
         (1 extra parameter): small when the points bend."""
@@ -138,14 +133,8 @@ class Saturating(Form):
             out.append(s)
         return out
 
-    def to_theta(self, P: np.ndarray) -> np.ndarray:
-        T = P.copy()
-        T[:, 1] = np.log(P[:, 1])
-        return T
-
     def from_theta(self, T: np.ndarray, ymax: np.ndarray) -> np.ndarray:
-        P = T.copy()
-        P[:, 1] = np.exp(np.clip(T[:, 1], -700, 700))
+        P = super().from_theta(T, ymax)
         P[:, 2] = np.clip(T[:, 2], ymax + MIN_HEADROOM, ymax + MAX_HEADROOM)
         return P
 

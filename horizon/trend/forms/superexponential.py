@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from horizon.trend import ols
-from horizon.trend.forms.base import LN2, Form, FormDraws, FormFit, NotConverged, log_ratio, rows
+from horizon.trend.forms.base import LN2, CurvedForm, FormFit, NotConverged, log_ratio, rows
 from horizon.trend.status import NOT_IDENTIFIED, Status
 
 # The doubling time at the last point may not exceed this many days (about 2,700 years): a
@@ -22,7 +22,7 @@ MAX_DOUBLING_DAYS = 1e6
 BOUND_TOLERANCE = 1e-3
 
 
-class Superexponential(Form):
+class Superexponential(CurvedForm):
     name = "superexponential"
     param_names = ("a", "D", "g")
     formula = "y = a - (ln 2 / g) ln(1 - g u / D)"
@@ -91,11 +91,6 @@ class Superexponential(Form):
         a, log_d, g = best.x
         return a, math.exp(log_d), g
 
-    def refit(self, fit: FormFit, x, Y) -> FormDraws:
-        from horizon.trend.batch import refit_rows
-
-        return refit_rows(fit, x, Y)
-
     def status(self, fit: FormFit, x, y) -> Status | None:
         lo, hi = self._bounds(np.asarray(x, dtype=float) - fit.x_ref)
         _, d, g = fit.params
@@ -117,16 +112,6 @@ class Superexponential(Form):
         flat = base.copy()
         flat[:, 2] = 0.0
         return [base, flat]
-
-    def to_theta(self, P: np.ndarray) -> np.ndarray:
-        T = P.copy()
-        T[:, 1] = np.log(P[:, 1])
-        return T
-
-    def from_theta(self, T: np.ndarray, ymax: np.ndarray) -> np.ndarray:
-        P = T.copy()
-        P[:, 1] = np.exp(np.clip(T[:, 1], -700, 700))
-        return P
 
     def jacobian(self, P: np.ndarray, u: np.ndarray, ymax: np.ndarray) -> np.ndarray:
         """d curve / d (a, ln D, g) for every row, analytic: one curve evaluation per iteration.

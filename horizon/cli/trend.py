@@ -162,13 +162,9 @@ def echo_trend(doc: dict) -> None:
             f"{_f(bt.get('coverage80'), '{:.2f}'):>5} {_f(bt.get('coverage95'), '{:.2f}'):>5}"
         )
         extra = []
-        ok = f["status"] == "ok"
-        if f["form"] == "piecewise" and f["break_date"] and ok:
-            extra.append(f"break {f['break_date']}, break-test p = {_f(f['break_p_value'], '{:.3f}')}")
-        if f["form"] == "superexponential" and f["params"] and ok:
-            extra.append(f"each doubling {100 * f['params']['fraction_shorter_per_doubling']:.1f}% shorter than the last")
-        if f["form"] == "saturating" and f["params"] and ok:
-            extra.append(f"ceiling {f['params']['ceiling_minutes'] / 60:.3g} h")
+        if f["detail"]:
+            extra.append(f["detail"] + (f", break-test p = {_f(f['break_p_value'], '{:.3f}')}"
+                                        if f["break_p_value"] is not None else ""))
         if f["note"]:
             extra.append(f"{f['status']}: {f['note']}")
         if bt.get("infinite_predictions"):

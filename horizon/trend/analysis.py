@@ -24,7 +24,6 @@ from horizon.trend.points import Point
 from horizon.trend.rules import (
     DAYS_PER_MONTH,
     DEFAULT_CEILING_MINUTES,
-    date_from_day,
     doubling_interval,
     plausible_doubling,
 )
@@ -306,7 +305,7 @@ def _other_form(form, x, y, x_last, spec, rep_matrix, summary) -> FormResult:
     except HorizonError as exc:
         return FormResult(form, status.not_fitted(str(exc)), backtest=summary)
     at_end = fit.doubling_days_at(x_last)
-    break_date = date_from_day(x_last + fit.params[3]) if form == "piecewise" else None
+    break_date = sh.break_date(fit)
     bound = sh.status(fit, x, y)
     if bound is not None:
         # Its bootstrap would only describe where the bound is; report the point fit alone.

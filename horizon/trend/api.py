@@ -265,7 +265,8 @@ def _form(f, r: TrendResult) -> dict:
         "bic": _n(f.bic),
         "params": None if f.fit is None else {k: _n(v, 9) for k, v in f.fit.named_params().items()},
         "break_date": _d(f.break_date),
-        "break_p_value": _n(r.break_test.p_value) if (f.form == "piecewise" and r.break_test) else None,
+        "break_p_value": _n(r.break_test.p_value) if (f.break_date and r.break_test) else None,
+        "detail": None if f.fit is None or not f.status.ok else f.fit.shape.detail(f.fit),
         "backtest": _backtest(f.backtest),
     }
 

@@ -17,12 +17,10 @@ import numpy as np
 
 from horizon.trend.forms import FormDraws, FormFit
 
-# Parameters held fixed by the linearisation: the piecewise break date (the last parameter).
-FIXED = {"piecewise": 1}
-
 
 def free_params(fit: FormFit) -> int:
-    return fit.shape.n_params - FIXED.get(fit.form, 0)
+    """Parameters the linearisation varies (a shape's searched ones, e.g. the break, are fixed)."""
+    return fit.shape.n_params - fit.shape.fixed_params
 
 
 def df(fit: FormFit) -> int:
@@ -90,6 +88,6 @@ def draws(fit: FormFit, x, n: int, seed: int) -> FormDraws:
     P = np.tile(np.asarray(fit.params, dtype=float), (n, 1))
     P[:, :free] += z * scale
     ok = np.all(np.isfinite(P), axis=1)
-    if fit.shape.n_params > 1 and fit.form in ("superexponential", "saturating"):
-        ok &= P[:, 1] > 0      # D and b are positive by definition
+    for i in fit.shape.positive_params:
+        ok &= P[:, i] > 0
     return FormDraws(fit.form, P[ok], fit.x_ref, int((~ok).sum()))

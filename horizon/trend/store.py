@@ -214,9 +214,9 @@ def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource, warni
             "bic": finite_or_none(f.bic),
             "params": json.dumps(_params(f), sort_keys=True),
             "break_date": f.break_date,
-            "p_value": finite_or_none(bt.p_value) if (f.form == "piecewise" and bt) else None,
+            "p_value": finite_or_none(bt.p_value) if (f.break_date and bt) else None,
             # The break test in words: its result (edge of the grid, resting on one model) and method.
-            "break_test": f"{bt.summary()} Method: {bt.method}." if (f.form == "piecewise" and bt) else None,
+            "break_test": f"{bt.summary()} Method: {bt.method}." if (f.break_date and bt) else None,
             "identified": f.identified,
             "note": f.note,
         } | _backtest_columns(f.backtest)

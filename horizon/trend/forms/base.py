@@ -35,6 +35,11 @@ class Form:
     name: ClassVar[str]
     param_names: ClassVar[tuple[str, ...]]
     formula: ClassVar[str]          # the curve in words, for method notes
+    # Trailing parameters found by a search rather than by least squares (the piecewise break
+    # date): linearised inference holds them fixed (horizon.trend.delta).
+    fixed_params: ClassVar[int] = 0
+    # Parameters that are positive by definition (a replicate outside is discarded).
+    positive_params: ClassVar[tuple[int, ...]] = ()
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
@@ -101,10 +106,20 @@ class Form:
         """Quantities a reader wants besides the parameters (e.g. the saturating ceiling)."""
         return {}
 
+    def detail(self, fit: FormFit) -> str | None:
+        """What the shape adds to the exponential, in words (e.g. the break date)."""
+        return None
+
+    def break_date(self, fit: FormFit):
+        """The date the trend changes pace, for shapes that have one (else None)."""
+        return None
+
 
 class CurvedForm(Form):
     """A curve refitted to many replicates at once by batched Levenberg-Marquardt
     (``horizon.trend.batch``), its second parameter kept positive by fitting its log."""
+
+    positive_params = (1,)
 
     def refit(self, fit: FormFit, x, Y) -> FormDraws:
         from horizon.trend.batch import refit_rows

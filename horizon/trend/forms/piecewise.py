@@ -46,6 +46,7 @@ class Piecewise(Form):
     name = "piecewise"
     param_names = ("a", "b1", "b2", "c")
     formula = "y = a + b1 u + (b2 - b1) max(u - c, 0)"
+    fixed_params = 1        # the break date c
 
     @property
     def min_points(self) -> int:
@@ -89,6 +90,14 @@ class Piecewise(Form):
                 best_c = float(res.x)
         a, b1, db = ols.fit(hinge_design(u, best_c), y).coef[0]
         return a, b1, b1 + db, best_c
+
+    def break_date(self, fit: FormFit):
+        from horizon.trend.rules import date_from_day
+
+        return date_from_day(fit.x_ref + fit.params[3])
+
+    def detail(self, fit: FormFit) -> str | None:
+        return f"break {self.break_date(fit).isoformat()}"
 
     def refit(self, fit: FormFit, x, Y) -> FormDraws:
         """Grid search only (no refinement), all rows at once; rows with missing points are

@@ -121,6 +121,9 @@ class Saturating(CurvedForm):
     def derived(self, params) -> dict[str, float]:
         return {"ceiling_minutes": math.exp(params[2])}
 
+    def detail(self, fit: FormFit) -> str | None:
+        return f"ceiling {self.derived(fit.params)['ceiling_minutes'] / 60:.3g} h"
+
     # --- batched refits (horizon.trend.batch) ----------------------------------------------------
 
     def batch_starts(self, base: np.ndarray, ymax: np.ndarray) -> list[np.ndarray]:

@@ -106,6 +106,10 @@ class Superexponential(CurvedForm):
     def derived(self, params) -> dict[str, float]:
         return {"fraction_shorter_per_doubling": 1 - math.exp(-params[2])}
 
+    def detail(self, fit: FormFit) -> str | None:
+        f = self.derived(fit.params)["fraction_shorter_per_doubling"]
+        return f"each doubling {100 * abs(f):.1f}% {'shorter' if f >= 0 else 'longer'} than the last"
+
     # --- batched refits (horizon.trend.batch) ----------------------------------------------------
 
     def batch_starts(self, base: np.ndarray, ymax: np.ndarray) -> list[np.ndarray]:

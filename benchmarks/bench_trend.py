@@ -11,15 +11,22 @@ baselines measured in the same run.
   sets each, 499 bootstrap replicates).
 - Forecasts of every threshold in data/thresholds.toml from the 50% trend, both intervals.
 
-    python benchmarks/bench_trend.py [--repeat 5]
+With ``--update-against SRC`` it also times `horizon update --offline` in a fresh directory
+(and again on the same store) with this tree and with the horizon source tree SRC (e.g. an
+older commit: ``git archive f1a6f0a | tar -x -C /tmp/base``), runs interleaved, each with its
+own embedded data.
+
+    python benchmarks/bench_trend.py [--repeat 5] [--update-against /tmp/base]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -44,11 +51,44 @@ def fresh(code: str, repeat: int) -> float:
     return best(lambda: subprocess.run([sys.executable, "-c", code], check=True, capture_output=True), repeat)
 
 
+def _update(src: Path | None) -> tuple[float, float]:
+    """Seconds of `horizon update --offline` in a fresh directory, then again on its store."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1772366400", HORIZON_OFFLINE="1",
+               HORIZON_DATA=str((src or ROOT) / "data"))
+    env.pop("HORIZON_DB", None)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    cmd = [sys.executable, "-c", "from horizon.cli import main; main()", "update", "--offline"]
+    with tempfile.TemporaryDirectory() as tmp:
+        times = []
+        for _ in range(2):
+            t = time.perf_counter()
+            subprocess.run(cmd, cwd=tmp, env=env, check=True, capture_output=True)
+            times.append(time.perf_counter() - t)
+    return times[0], times[1]
+
+
+def update_against(src: Path, repeat: int) -> None:
+    runs = {"baseline": [], "this tree": []}
+    for _ in range(repeat):
+        runs["baseline"].append(_update(src))
+        runs["this tree"].append(_update(None))
+    fresh = {k: statistics.median(v[0] for v in runs[k]) for k in runs}
+    again = {k: statistics.median(v[1] for v in runs[k]) for k in runs}
+    print(f"horizon update --offline, median of {repeat} interleaved runs; baseline: {src}")
+    for k in runs:
+        print(f"  {k:10} fresh {fresh[k]:6.2f} s ({fresh[k] / fresh['baseline']:.2f}x)"
+              f"   again {again[k]:6.2f} s ({again[k] / again['baseline']:.2f}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--update-against", type=Path, default=None, metavar="SRC")
     args = parser.parse_args()
     r = args.repeat
+    if args.update_against is not None:
+        update_against(args.update_against, r)
 
     from horizon.trend import calibration, intervals
     from horizon.trend.analysis import TrendSpec, analyse

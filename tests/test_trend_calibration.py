@@ -71,10 +71,9 @@ def test_the_studys_closed_form_intervals_are_the_ones_statsmodels_prints(method
     x = np.sort(rng.choice(1000, 9, replace=False)).astype(float) + 19500
     Y = 1.0 + 0.005 * (x - 19500) + rng.normal(0, 0.4, (5, x.size))
     study = calibration.slope_intervals(method, x, Y)
-    cov = "nonrobust" if method == "ols_t" else "HC3"
     for i, y in enumerate(Y):
         for q in intervals.LEVELS:
-            low, high = ols.Inference(x, y).slope_interval(q, cov)
+            low, high = ols.Inference(x, y, intervals.covariance(method)).slope_interval(q)
             assert study[q][0][i] == pytest.approx(low, rel=1e-9)
             assert study[q][1][i] == pytest.approx(high, rel=1e-9)
 

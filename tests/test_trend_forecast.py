@@ -59,7 +59,7 @@ def test_threshold_above_the_ceiling_is_flagged_and_past_dates_count_as_reached(
     assert day.reached_by_as_of
 
 
-@pytest.mark.parametrize("method", ["ols_t", "wild_hc3"])
+@pytest.mark.parametrize("method", ["ols_t", "ols_hc3", "wild_hc3"])
 def test_a_model_reaching_a_threshold_is_a_wider_range_than_the_line_crossing_it(method):
     rng = np.random.default_rng(0)
     pts = [Point(p.model_id, p.source_model, p.release_date, p.estimate * math.exp(rng.normal(0, 0.3)))

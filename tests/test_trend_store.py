@@ -112,6 +112,11 @@ def test_trend_forecast_and_cite_commands_print_one_json_document_each(tmp_path)
     assert fdoc["intervals"]["line"]["label"] == "the trend line crosses it"
     stored = run_cli("--db", db, "query", "SELECT count(*) AS n FROM forecasts", "--json", env=ENV)
     assert json.loads(stored.stdout)["rows"][0]["n"] == 3
+    everyone = run_cli("--db", db, "trend", "--points", "all", "--json", env=ENV)
+    assert everyone.exit_code == 0, everyone.output
+    all_doc = json.loads(everyone.stdout)
+    assert all_doc["points"] == "all" and all_doc["n_models"] > 14
+    assert any(not m["on_frontier"] for m in all_doc["models"])
 
 
 def test_points_all_fits_every_model_in_the_window_not_only_the_frontier(con, config, headline, tmp_path):
@@ -125,16 +130,6 @@ def test_points_all_fits_every_model_in_the_window_not_only_the_frontier(con, co
                          [everyone.fit_id]).fetchone()
     assert stored[0] == "all" and stored[1].startswith("all models") and stored[2] == len(used)
     assert "every model in the window, frontier or not" in sentence(stored_for_citation(con, everyone.fit_id))
-
-
-def test_trend_points_all_prints_one_json_document(tmp_path):
-    db = str(tmp_path / "a.duckdb")
-    assert run_cli("--db", db, "ingest", str(VINTAGES[-1]), env=ENV).exit_code == 0
-    out = run_cli("--db", db, "trend", "--points", "all", "--json", env=ENV)
-    assert out.exit_code == 0, out.output
-    doc = json.loads(out.stdout)
-    assert doc["points"] == "all" and doc["n_models"] > 14
-    assert any(not m["on_frontier"] for m in doc["models"])
 
 
 def test_unknown_threshold_name_is_refused_with_the_names_available(tmp_path):

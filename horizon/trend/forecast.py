@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 
 from horizon.trend.forms import FormDraws, FormFit
-from horizon.trend.intervals import ANALYTIC, LEVELS
+from horizon.trend.intervals import ANALYTIC, LEVELS, covariance
 from horizon.trend.rules import date_from_day, day_number
 from horizon.trend.thresholds import Threshold
 
@@ -114,7 +114,7 @@ class Forecaster:
 
         before, after = self.span
         grid = np.arange(math.floor(self.x.min()) - before, math.ceil(self.x.max()) + after + 1, dtype=float)
-        inference = Inference(self.x, self.y)
+        inference = Inference(self.x, self.y, covariance(self.method))
         return grid, {q: inference.band(grid, q) for q in LEVELS}
 
     @cached_property

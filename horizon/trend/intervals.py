@@ -203,13 +203,17 @@ def from_draws(draws: LineDraws) -> DoublingInterval:
     return DoublingInterval(draws.method, *bounds, draws.n, draws)
 
 
+def covariance(method: str) -> str:
+    """statsmodels' cov_type of a closed-form method: ols_t nonrobust, ols_hc3 HC3."""
+    return "nonrobust" if method == "ols_t" else method.removeprefix("ols_").upper()
+
+
 def analytic(x, y, method: str = "ols_t") -> DoublingInterval:
     """Closed-form OLS intervals of the slope (statsmodels) as doubling-time intervals."""
-    cov = "nonrobust" if method == "ols_t" else method.removeprefix("ols_").upper()
-    inference = ols.Inference(x, y)
+    inference = ols.Inference(x, y, covariance(method))
     bounds = []
     for q in LEVELS:
-        bounds += doubling_interval(*inference.slope_interval(q, cov))
+        bounds += doubling_interval(*inference.slope_interval(q))
     return DoublingInterval(method, *bounds, 0)
 
 

@@ -123,11 +123,14 @@ class Band:
 
 
 class Inference:
-    """statsmodels' OLS of y on x (days), centred; the results object is built once."""
+    """statsmodels' OLS of y on x (days), centred; the results object is built once.
+    ``cov_type``: nonrobust (classical) or HC2 / HC3 (heteroscedasticity-robust), always with
+    Student t quantiles."""
 
-    def __init__(self, x, y):
+    def __init__(self, x, y, cov_type: str = "nonrobust"):
         self.x = np.asarray(x, dtype=float)
         self.y = np.asarray(y, dtype=float)
+        self.cov_type = cov_type
         if self.x.size < 3:
             raise HorizonError(f"a trend needs at least 3 points, got {self.x.size}")
         self.centre = float(self.x.mean())
@@ -140,7 +143,7 @@ class Inference:
 
     @cached_property
     def _results(self):
-        return self._model.fit()
+        return self._model.fit(cov_type=self.cov_type, use_t=True)
 
     @property
     def df_resid(self) -> float:
@@ -150,10 +153,9 @@ class Inference:
     def residual_sd(self) -> float:
         return float(np.sqrt(self._results.scale))
 
-    def slope_interval(self, level: float, cov_type: str = "nonrobust") -> tuple[float, float]:
+    def slope_interval(self, level: float) -> tuple[float, float]:
         """Two-sided ``level`` interval of the slope with Student t quantiles (n - 2 df)."""
-        res = self._results if cov_type == "nonrobust" else self._model.fit(cov_type=cov_type, use_t=True)
-        low, high = res.conf_int(alpha=1 - level)[1]
+        low, high = self._results.conf_int(alpha=1 - level)[1]
         return float(low), float(high)
 
     def band(self, x_new, level: float) -> Band:

@@ -79,7 +79,10 @@ class Forecast:
     source: str
 
 
-def _percentile_dates(days: np.ndarray, qs) -> list[date | None]:
+def _percentile_dates(days: np.ndarray, qs, last_day: float) -> list[date | None]:
+    """Percentile dates of replicate days; beyond a century after the last point is never
+    (None), as for the analytic bands."""
+    days = np.where(days > last_day + _AFTER_DAYS, np.inf, days)
     clipped = np.clip(np.nan_to_num(days, nan=_FAR, posinf=_FAR, neginf=-_FAR), -_FAR, _FAR)
     out = []
     for v in np.percentile(clipped, qs):
@@ -133,9 +136,10 @@ class Forecaster:
             n, n_never, reach_method = 0, 0, REACH_METHOD_TEXT["analytic"]
         else:
             days = self.draws.reach_days(y)
-            median, *line = _percentile_dates(days, _quantiles())
-            reach_median, *reach = _percentile_dates(self.draws.reach_days(y - self._scatter), _quantiles())
-            n, n_never = int(days.size), int(np.sum(~np.isfinite(days) | (days >= _FAR)))
+            last = float(self.x.max())
+            median, *line = _percentile_dates(days, _quantiles(), last)
+            reach_median, *reach = _percentile_dates(self.draws.reach_days(y - self._scatter), _quantiles(), last)
+            n, n_never = int(days.size), int(np.sum(~np.isfinite(days) | (days > last + _AFTER_DAYS)))
             reach_method = REACH_METHOD_TEXT["draws"]
         return Forecast(
             threshold=threshold.name, label=threshold.label, form=self.fit.form, level=threshold.level,

@@ -58,10 +58,14 @@ def no_growth(form: str) -> Status:
 
 def implausible_doubling(days: float) -> Status:
     lo, hi = PLAUSIBLE_DOUBLING_DAYS
+    # Said in words past a century: the number itself (10^11 days) would be the absurd figure.
+    fitted = f"{days:,.0f} days" if days <= 36525 else "more than a century"
+    why = ("the horizons are flat within their scatter" if days > hi
+           else "faster than any measured frontier could support")
     return Status(
         IMPLAUSIBLE_DOUBLING,
-        f"the fitted doubling time ({days:,.0f} days) is outside any plausible range ({lo:g} days to"
-        f" {hi / 365.25:g} years): the horizons are flat within their scatter, so no doubling time is reported",
+        f"the fitted doubling time ({fitted}) is outside any plausible range ({lo:g} days to"
+        f" {hi / 365.25:g} years): {why}, so no doubling time is reported",
     )
 
 

@@ -96,8 +96,8 @@ class Superexponential(CurvedForm):
         _, d, g = fit.params
         if math.log(d) >= hi[1] - BOUND_TOLERANCE:
             return Status(NOT_IDENTIFIED, "not identified: the doubling time at the last point ran to the largest"
-                                          f" the fit allows ({MAX_DOUBLING_DAYS:,.0f} days): the points show no growth"
-                                          " for this shape to describe")
+                                          f" the fit allows (about {MAX_DOUBLING_DAYS / 365.25:,.0f} years): the points"
+                                          " show no growth for this shape to describe")
         if abs(g) >= hi[2] * (1 - BOUND_TOLERANCE):
             return Status(NOT_IDENTIFIED, "not identified: the change of the doubling time from one doubling to"
                                           " the next ran to the bound the fit allows, so its value means nothing")

@@ -3,6 +3,7 @@ with one line of explanation, in the library, the text output and the JSON alike
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -31,6 +32,12 @@ CASES = {
 }
 
 
+@functools.cache
+def analysed(case: str):
+    """Each case analysed once for the tests that read it (results are frozen)."""
+    return analyse(points(CASES[case]), FAST)
+
+
 def points(minutes) -> list[Point]:
     return [Point(f"m{i}", f"m{i}", START + timedelta(days=120 * i), float(v)) for i, v in enumerate(minutes)]
 
@@ -54,7 +61,7 @@ def _sane(days: float | None) -> bool:
 
 @pytest.mark.parametrize("case", CASES)
 def test_every_form_has_a_named_status_and_never_an_absurd_doubling_time(case):
-    result = analyse(points(CASES[case]), FAST)
+    result = analysed(case)
     for f in result.forms:
         assert f.status.code in status.STATUS_CODES, f
         assert f.status.ok or (f.note and "\n" not in f.note and f.doubling_days is None and f.ci_low is None)
@@ -64,20 +71,20 @@ def test_every_form_has_a_named_status_and_never_an_absurd_doubling_time(case):
 
 
 def test_equal_horizons_are_no_growth_and_no_form_is_favoured():
-    result = analyse(points(CASES["equal"]), FAST)
+    result = analysed("equal")
     assert result.exponential.status.code == status.NO_GROWTH
     assert all(not f.status.ok for f in result.forms)
     assert result.favoured_by() == {}
 
 
 def test_a_doubling_time_of_decades_is_reported_as_implausible_not_as_a_number():
-    exp = analyse(points(CASES["decades_per_doubling"]), FAST).exponential
+    exp = analysed("decades_per_doubling").exponential
     assert exp.status.code == status.IMPLAUSIBLE_DOUBLING and exp.doubling_days is None
     assert "8,000 days" in exp.note and "outside any plausible range" in exp.note
 
 
 def test_a_trend_on_three_points_says_it_is_fragile_and_what_did_not_run():
-    result = analyse(points(CASES["three_points"]), FAST)
+    result = analysed("three_points")
     codes = {w.code: w.text for w in result.warnings}
     assert codes[status.FRAGILE].startswith("fragile: fitted on only 3 points")
     assert "1 degree of freedom" in codes[status.FRAGILE]

@@ -46,7 +46,7 @@ def summarise(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         for table in ("snapshots", "models", "published_horizons", "publisher_doubling_times", "runs",
                       "release_dates", "benchmark_horizons", "benchmark_scores")
     }
-    from horizon.trend.store import latest_headline_snapshot
+    from horizon.trend.stored import latest_headline_snapshot
 
     headline = latest_headline_snapshot(con)
     latest = None if headline is None else con.execute(
@@ -67,6 +67,12 @@ def summarise(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             " WHERE snapshot_id = ? AND window_name = 'from_2023_on'",
             [latest[0]],
         ).fetchone()
+        from horizon.trend.canonical import canonical_trend_fit_id
+
+        trend_id = canonical_trend_fit_id(con, 50)
+        gap = None if trend_id is None else con.execute(
+            "SELECT cause, gap_days FROM trend_publisher_checks WHERE fit_id = ? AND window_name = 'from_2023_on'"
+            " AND flagged", [trend_id]).fetchone()
         summary["latest_headline"] = {
             "snapshot_id": latest[0],
             "version": latest[1],
@@ -76,6 +82,8 @@ def summarise(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             "top_model_p50_minutes": top[2],
             "publisher_doubling_days": None if claim is None else claim[0],
             "publisher_doubling_ci": None if claim is None else [claim[1], claim[2]],
+            # Beside our own figure: a gap above 0.05 days is flagged with its cause.
+            "publisher_gap": None if gap is None else f"ours differs by {gap[1]:+.3f} days: {gap[0]}",
         }
     return summary
 
@@ -130,28 +138,31 @@ def fit_stage(con, config: Config) -> dict[str, Any]:
 
 
 def trend_stage(con, config: Config, refit: bool) -> dict[str, Any]:
-    """Frontier trends (50% and 80%), forecasts and the citation sentence, refitted when the
-    newest published version or the run-level fit changed."""
-    from horizon.trend.api import run_default_trends
+    """The canonical trends (50% and 80%), their forecasts and the citation sentence, fitted
+    when the newest published version has none yet or the run-level fit changed. The headline
+    is always the canonical trend, whatever exploratory trends were fitted since."""
+    from horizon.trend.api import run_coverage_study, run_default_trends
+    from horizon.trend.canonical import canonical_trend_fit_id
     from horizon.trend.cite import sentence, stored_for_citation
-    from horizon.trend.store import latest_headline_snapshot
+    from horizon.trend.stored import latest_headline_snapshot
 
-    headline = latest_headline_snapshot(con)
-    if headline is None:
-        return {"status": "skipped", "reason": "no published METR-Horizon-v1.1 headline in the store"}
-    forecast_id = _fitted_from(con, "forecast", headline)
-    if refit or forecast_id is None:
-        forecast_id = run_default_trends(con, config).published.fit_id
+    if latest_headline_snapshot(con) is None:
+        return {"status": "skipped", "reason": "no published METR headline in the store"}
+    trend_id = canonical_trend_fit_id(con, 50)
+    forecast = None if trend_id is None else con.execute(
+        "SELECT max(fit_id) FROM forecasts WHERE trend_fit_id = ?", [trend_id]
+    ).fetchone()[0]
+    if refit or forecast is None:
+        forecast = run_default_trends(con, config).published.fit_id
         status = "fitted"
     else:
         status = "unchanged"
-    # The headline citation: the 50% trend behind that forecast, i.e. on the newest version.
-    trend_id = con.execute(
-        "SELECT max(trend_fit_id) FROM forecasts WHERE fit_id = ? AND level = 50", [forecast_id]
-    ).fetchone()[0]
-    cited = stored_for_citation(con, fit_id=trend_id, level=50)
-    return {"status": status, "forecast_fit_id": forecast_id, "trend_fit_id": cited.fit_id,
-            "citation": sentence(cited)}
+    cited = stored_for_citation(con, level=50)
+    study = run_coverage_study(con, config, cited.fit_id)
+    # The headline's own caveats (e.g. fragile); gaps from the publisher are in the summary.
+    warnings = [w["text"] for w in cited.warnings if w["code"] != "publisher_gap"]
+    return {"status": status, "forecast_fit_id": forecast, "trend_fit_id": cited.fit_id,
+            "citation": sentence(cited), "warnings": warnings, "coverage_study_fit_id": study}
 
 
 def indicators_stage(con, config: Config) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from horizon.indicators.series import (
     assess,
     rung_status,
 )
-from horizon.trend.points import day_number
+from horizon.trend.rules import day_number
 
 START = date(2024, 1, 1)
 

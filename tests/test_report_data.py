@@ -14,6 +14,7 @@ from pathlib import Path
 from horizon.config import load_config
 from horizon.report import data
 from horizon.store import connect
+from horizon.trend.canonical import canonical_params
 
 XSS = "<script>alert(1)</script>"
 SQLISH = "Robert'); DROP TABLE models;-- & co"
@@ -120,14 +121,15 @@ def fixture_store(directory: Path):
     # Fit runs: run-level horizons (fit 1), p50 trend (fit 2), p80 trend (fit 3), forecasts (4, 5).
     fits = [
         (1, "run_horizons", {"bootstrap": 100, "weighting": "invsqrt"}, [3], 7),
-        (2, "trend", {"level": 50, "window_from": "2023-01-01"}, [2], 11),
-        (3, "trend", {"level": 80, "window_from": "2023-01-01"}, [2], 11),
+        # The canonical trends (newest version, default options): the ones the site shows.
+        (2, "trend", canonical_params(50, snapshot_id=2), [2], 11),
+        (3, "trend", canonical_params(80, snapshot_id=2), [2], 11),
         (4, "forecast", {"trend_fit": 2}, [2], 13),
         (5, "forecast", {"trend_fit": 3}, [2], 13),
     ]
     for fit_id, kind, params, inputs, seed in fits:
         con.execute("INSERT INTO fits VALUES (?, ?, ?, '0.1.0', ?, ?, ?)",
-                    [fit_id, kind, datetime(2026, 3, 1, 12, 0), json.dumps(params), seed, json.dumps(inputs)])
+                    [fit_id, kind, datetime(2026, 3, 1, 12, 0), json.dumps(params, default=str), seed, json.dumps(inputs)])
     for agent, model_id, b0, b1 in (("gamma_3", "gamma-3", 4.2, -1.0), ("xss_agent", "unmapped:script-alert-1-script", 5.0, -1.0)):
         for level in (50, 80):
             logit_q = 0.0 if level == 50 else 1.3862943611198906  # logit(0.8)

@@ -20,7 +20,7 @@ from horizon.config import PROJECT_DIR
 from horizon.scenarios.dynamics import Amdahl, Explosive
 from horizon.scenarios.files import load_parameters
 from horizon.scenarios.run import ScenarioOptions, TrendDraws, run_scenarios
-from horizon.trend.points import day_number
+from horizon.trend.rules import day_number
 
 G0 = math.log(2) / 130.0
 SD_SLOPE = 0.08 * G0       # about the scatter of the METR 80% trend's bootstrap slopes

@@ -26,7 +26,7 @@ from horizon.scenarios.bridge import (
 from horizon.scenarios.dynamics import SCENARIOS, Amdahl, DrawSet, ExpandingPie, Explosive, Plateau, scenario
 from horizon.scenarios.run import ScenarioOptions, TrendDraws, blowup_tail, run_scenarios
 from horizon.scenarios.solve import solve_feedback, tau_at, x_at
-from horizon.trend.points import day_number
+from horizon.trend.rules import day_number
 
 LN2 = math.log(2)
 G0 = LN2 / 130.0          # a 130-day doubling, per day

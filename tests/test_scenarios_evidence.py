@@ -16,7 +16,7 @@ from horizon.scenarios.evidence import Z95, Observation, assess
 from horizon.scenarios.files import load_parameters, load_published_indicators, openai_experiments
 from horizon.scenarios.run import ScenarioOptions, TrendDraws, run_scenarios
 from horizon.scenarios.store import observations_from_store
-from horizon.trend.points import date_from_day, day_number
+from horizon.trend.rules import date_from_day, day_number
 
 INDICATORS = PROJECT_DIR.parent / "shared" / "data" / "indicators"
 G0 = math.log(2) / 130.0

@@ -8,9 +8,18 @@ import numpy as np
 import pytest
 
 from horizon.trend.backtest import backtest
-from horizon.trend.exponential import LN2
-from horizon.trend.forms import FORMS, break_test, curve, fit_form, u_reaching
-from horizon.trend.points import Point, date_from_day
+from horizon.trend.breaks import break_test
+from horizon.trend.forms import FORM_NAMES, FORMS, fit_form
+from horizon.trend.points import Point
+from horizon.trend.rules import LN2, date_from_day
+
+
+def curve(form, params, u):
+    return FORMS[form].curve(np.array([params], dtype=float), np.asarray(u, dtype=float))[0]
+
+
+def u_reaching(form, params, y):
+    return float(FORMS[form].reach(np.array([params], dtype=float), y)[0])
 
 X0 = 19500.0  # 2023-05-24
 
@@ -78,7 +87,7 @@ def test_every_form_reaches_a_level_exactly_where_its_curve_says():
         "superexponential": (1.0, 150.0, 0.1),
         "saturating": (1.0, 0.005, 9.0),
     }
-    for form in FORMS:
+    for form in FORM_NAMES:
         for target in (0.0, 2.5, 5.0):
             u = u_reaching(form, params[form], target)
             assert curve(form, params[form], np.array([u]))[0] == pytest.approx(target, abs=1e-9), form
@@ -92,7 +101,7 @@ def test_information_criteria_compare_forms_on_the_same_points():
     rng = np.random.default_rng(2)
     x = grid(20)
     y = 1.0 + LN2 / 120 * (x - X0) + rng.normal(0, 0.2, x.size)
-    fits = {f: fit_form(f, x, y) for f in FORMS}
+    fits = {f: fit_form(f, x, y) for f in FORM_NAMES}
     assert {f.n for f in fits.values()} == {20}
     # Nested forms: more parameters never fit worse, and AIC charges 2 per parameter.
     assert fits["piecewise"].sse <= fits["exponential"].sse + 1e-9
@@ -120,3 +129,38 @@ def test_backtest_detects_a_trend_that_sped_up():
     by = {s.form: s for s in summaries}
     # The straight line fitted to the slow early years predicts too low afterwards.
     assert by["exponential"].mean_log_error > 0.3
+
+
+def _outlier_first(seed: int = 7):
+    """A clean exponential with its first model far below the line: a 'break' made by one model."""
+    rng = np.random.default_rng(seed)
+    x = grid(12)
+    y = 1.0 + LN2 / 130 * (x - X0) + rng.normal(0, 0.15, x.size)
+    y[0] -= 2.5
+    return x, y, [f"m{i}" for i in range(x.size)]
+
+
+def test_a_break_made_by_one_model_is_said_to_rest_on_it():
+    x, y, ids = _outlier_first()
+    bt = break_test(x, y, n_replicates=199, seed=0, model_ids=ids)
+    assert bt.p_value < 0.05
+    # Without the normal-errors assumption one outlying model is no evidence of a break.
+    assert bt.p_value_wild > 0.3
+    assert bt.most_influential[0] == "m0" and bt.most_influential[1] >= 0.05
+    assert bt.rests_on_one_model is True
+    assert [m for m, _ in bt.leave_one_out] == ids
+    assert bt.at_grid_edge == "first" and bt.break_date == bt.grid_first
+    assert "It rests on one model: without m0" in bt.summary() and "earliest date the test allows" in bt.summary()
+    assert "without Model Zero" in bt.summary({"m0": "Model Zero"})
+
+
+def test_a_real_break_survives_leaving_out_any_one_model():
+    rng = np.random.default_rng(3)
+    x = grid(30)
+    brk = X0 + 500
+    s1, s2 = LN2 / 250, LN2 / 90
+    y = 1.0 + s1 * (x - X0) + (s2 - s1) * np.maximum(x - brk, 0) + rng.normal(0, 0.1, x.size)
+    bt = break_test(x, y, n_replicates=199, seed=0, model_ids=[f"m{i}" for i in range(x.size)])
+    assert bt.rests_on_one_model is False and bt.at_grid_edge is None
+    assert max(p for _, p in bt.leave_one_out) < 0.05
+    assert "Leaving out any one model, p stays at or below" in bt.summary()

@@ -11,20 +11,18 @@ import numpy as np
 import pytest
 
 from horizon.ingest import ingest
-from horizon.trend.analysis import CEILING_NOT_IDENTIFIED, NO_GROWTH, TrendSpec, analyse
+from horizon.trend.analysis import TrendSpec, analyse
 from horizon.trend.api import forecast_document, run_forecast, trend_document
-from horizon.trend.exponential import LN2, fit_line
-from horizon.trend.forms import (
-    FORMS,
-    SATURATING_MAX_HEADROOM,
-    ceiling_at_bound,
-    curve,
-    fit_form,
-)
+from horizon.trend.forms import FORM_NAMES, FORMS, fit_form
+from horizon.trend.forms.saturating import CEILING_AT_BOUND as CEILING_NOT_IDENTIFIED
+from horizon.trend.forms.saturating import MAX_HEADROOM as SATURATING_MAX_HEADROOM
 from horizon.trend.points import Point
+from horizon.trend.rules import LN2
+from horizon.trend.status import no_growth
 from horizon.trend.thresholds import load_thresholds
 from tests.conftest import VINTAGES, run_cli
 
+NO_GROWTH = no_growth("exponential").text
 FAST = TrendSpec(n_boot=500, n_boot_forms=60, n_break_boot=49)
 ENV = {"SOURCE_DATE_EPOCH": "1772366400"}  # 2026-03-01
 START = date(2023, 3, 1)
@@ -49,12 +47,20 @@ def equal_yaml(tmp_path, n=4):
 # --- no growth ---------------------------------------------------------------------------------
 
 
+def curve(form, params, u):
+    return FORMS[form].curve(np.array([params], dtype=float), u)[0]
+
+
+def ceiling_at_bound(fit, x, y) -> bool:
+    found = FORMS[fit.form].status(fit, x, y)
+    return found is not None and found.text == CEILING_NOT_IDENTIFIED
+
+
 def test_equal_horizons_give_a_flat_line_with_no_r2_instead_of_dividing_by_zero():
     x = np.array([19000.0, 19100.0, 19300.0, 19400.0])
-    fit = fit_line(x, np.full(4, math.log(10.0)))
-    assert fit.slope == 0.0 and fit.sse == 0.0
-    assert math.isnan(fit.r2)
-    assert fit.doubling_days == math.inf
+    fit = fit_form("exponential", x, np.full(4, math.log(10.0)))
+    assert fit.params[1] == 0.0 and fit.sse == 0.0
+    assert fit.doubling_days_at(x[-1]) == math.inf
 
 
 def test_trend_of_equal_horizons_has_no_doubling_time_and_says_the_horizon_did_not_grow():
@@ -71,9 +77,8 @@ def test_a_falling_line_has_an_infinite_doubling_never_a_negative_one():
     # Frontier points never fall (each is at least the best before it), so a trend sees at
     # worst a flat line; a falling one can still come from a bootstrap replicate.
     x = np.array([19000.0, 19100.0, 19300.0, 19400.0])
-    fit = fit_line(x, np.log([80.0, 60.0, 50.0, 30.0]))
-    assert fit.slope < 0 and fit.doubling_days == math.inf
-    assert 0 < fit.r2 <= 1
+    fit = fit_form("exponential", x, np.log([80.0, 60.0, 50.0, 30.0]))
+    assert fit.params[1] < 0 and fit.doubling_days_at(x[-1]) == math.inf
 
 
 def test_a_flat_frontier_after_growth_still_has_a_doubling_time():
@@ -101,7 +106,7 @@ def test_trend_command_on_equal_horizons_stores_and_prints_no_doubling_time(tmp_
     stored = run_cli("--db", db, "query", "SELECT doubling_days, note FROM trend_fits"
                      " WHERE form = 'exponential' ORDER BY fit_id", "--json", env=ENV)
     assert json.loads(stored.stdout)["rows"][-1] == {"doubling_days": None, "note": NO_GROWTH}
-    cite = run_cli("--db", db, "cite", env=ENV)
+    cite = run_cli("--db", db, "cite", "--fit", str(doc["fit_id"]), env=ENV)
     assert "did not grow" in cite.stdout and "doubled every" not in cite.stdout
 
 
@@ -114,15 +119,15 @@ def test_points_that_do_not_bend_put_the_saturating_ceiling_on_its_bound():
     y = 1.5 + LN2 / 120 * (x - x[0]) + rng.normal(0, 0.3, x.size)
     fit = fit_form("saturating", x, y)
     assert fit.params[2] == pytest.approx(y.max() + SATURATING_MAX_HEADROOM, abs=1.0)
-    assert ceiling_at_bound(fit, y)
-    assert not ceiling_at_bound(fit_form("exponential", x, y), y)
+    assert ceiling_at_bound(fit, x, y)
+    assert FORMS["exponential"].status(fit_form("exponential", x, y), x, y) is None
 
 
 def test_a_ceiling_inside_the_data_range_is_identified():
     rng = np.random.default_rng(9)
     x = 19500.0 + np.linspace(0, 2000, 40)
     y = curve("saturating", (7.0, LN2 / 100, 6.0), x - x.max()) + rng.normal(0, 0.05, x.size)
-    assert not ceiling_at_bound(fit_form("saturating", x, y), y)
+    assert FORMS["saturating"].status(fit_form("saturating", x, y), x, y) is None
     pts = [Point(f"m{i}", f"m{i}", date(1970, 1, 1) + timedelta(days=int(v)), float(math.exp(w)))
            for i, (v, w) in enumerate(zip(x, np.maximum.accumulate(y)))]
     result = analyse(pts, TrendSpec(window_from=None, ceiling_minutes=None, n_boot=200, n_boot_forms=60,
@@ -164,7 +169,7 @@ def test_metr_saturating_form_is_not_identified_in_text_json_tables_and_forecast
         assert forms["saturating"]["note"] == CEILING_NOT_IDENTIFIED
         assert forms["exponential"]["identified"] is True
     stored = {r[0] for r in con.execute("SELECT DISTINCT form FROM forecasts WHERE fit_id = ?", [run.fit_id]).fetchall()}
-    assert stored == set(FORMS) - {"saturating"}
+    assert stored == set(FORM_NAMES) - {"saturating"}
     doc = forecast_document(run)
     assert {f["form"] for f in doc["forecasts"]} == stored
     assert {(f["form"], f["reason"]) for f in doc["forms_without_forecasts"]} == {("saturating", CEILING_NOT_IDENTIFIED)}

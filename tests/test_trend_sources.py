@@ -12,11 +12,9 @@ from horizon.errors import NotFoundError
 from horizon.ingest import ingest
 from horizon.trend.analysis import TrendSpec
 from horizon.trend.api import run_trend
-from horizon.trend.store import (
-    latest_headline_snapshot,
-    load_published_points,
-    runs_source,
-)
+from horizon.trend.rules import newest_first_key, version_key
+from horizon.trend.store import load_published_points, runs_source
+from horizon.trend.stored import headline_snapshot_ids, latest_headline_snapshot
 from tests.conftest import VINTAGE
 
 FAST = TrendSpec(n_boot=500, n_boot_forms=60, n_break_boot=49)
@@ -46,7 +44,7 @@ def _snapshot(con, sid, origin, retrieved, label="METR-Horizon-v1.1", version=No
         )
 
 
-def test_headline_rank_is_version_date_then_file_name_date_then_retrieval_day_then_snapshot_id(con):
+def test_headline_rank_is_suite_version_then_version_date_then_file_name_date_then_retrieval_day_then_snapshot_id(con):
     assert latest_headline_snapshot(con) is None
     # Our embedded copy of 02-22, retrieved first.
     _snapshot(con, 1, "data/metr/metr_headline_1_1_2026-02-22.csv", "2026-03-01 12:00",
@@ -63,15 +61,38 @@ def test_headline_rank_is_version_date_then_file_name_date_then_retrieval_day_th
     # Not a real date in the name: falls back to the retrieval day, here newer.
     _snapshot(con, 5, "/x/benchmark_results_1_1.2026-13-45.yaml", "2026-04-01 00:00")
     assert latest_headline_snapshot(con) == 5
-    # Other labels, and snapshots without published horizons, never count.
-    _snapshot(con, 6, "/x/benchmark_results_1_2.2030-01-01.yaml", "2030-01-01 00:00", label="METR-Horizon-v1.2")
+    # An older suite never wins on its date; snapshots without published horizons never count.
+    _snapshot(con, 6, "/x/benchmark_results_1_0.2030-01-01.yaml", "2030-01-01 00:00", label="METR-Horizon-v1.0")
     _snapshot(con, 7, "/x/benchmark_results_1_1.2030-01-01.yaml", "2030-01-01 00:00", rows=False)
     assert latest_headline_snapshot(con) == 5
-    assert latest_headline_snapshot(con, "METR-Horizon-v1.2") == 6
+    # A newer suite wins whatever its date, and 1.10 is newer than 1.9 (numbers, not text).
+    _snapshot(con, 8, "/x/benchmark_results_1_9.2026-01-01.yaml", "2026-01-01 00:00", label="METR-Horizon-v1.9")
+    assert latest_headline_snapshot(con) == 8
+    _snapshot(con, 9, "/x/benchmark_results_1_10.2025-01-01.yaml", "2025-01-01 00:00", label="METR-Horizon-v1.10")
+    assert latest_headline_snapshot(con) == 9
+    assert headline_snapshot_ids(con) == [9, 8, 5, 3, 1, 4, 2, 6]
+
+
+def test_python_and_sql_order_headline_versions_the_same_way(con):
+    labels = ["METR-Horizon-v1.10", "METR-Horizon-v1.9", None, "METR-Horizon-v2", "METR-Horizon-v1.1",
+              "METR-Horizon-v1.1.1", "METR-Horizon-v10", "METR-Horizon-v1.0", "x"]
+    sql = [r[0] for r in con.execute(
+        "SELECT l FROM (SELECT unnest(?::VARCHAR[]) AS l) ORDER BY suite_version(l), l NULLS FIRST", [labels]
+    ).fetchall()]
+    python = sorted(labels, key=lambda label: (version_key(label), label is not None, label or ""))
+    assert sql == python
+    assert python.index("METR-Horizon-v1.9") < python.index("METR-Horizon-v1.10") < python.index("METR-Horizon-v2")
+    # The whole ordering of snapshots: the view's rank equals sorting by the Python key.
+    for sid, (label, day) in enumerate([("METR-Horizon-v1.1", "2026-02-22"), ("METR-Horizon-v1.10", "2025-01-01"),
+                                        ("METR-Horizon-v1.9", "2027-01-01"), ("METR-Horizon-v1.1", "2026-03-03")], 1):
+        _snapshot(con, sid, f"/x/benchmark_results.{day}.yaml", "2026-03-01 00:00", label=label)
+    rows = con.execute("SELECT snapshot_id, publisher_label, version_date FROM headline_snapshots").fetchall()
+    by_python = [r[0] for r in sorted(rows, key=lambda r: newest_first_key(r[1], r[2], r[0]), reverse=True)]
+    assert headline_snapshot_ids(con) == by_python == [2, 3, 4, 1]
 
 
 def test_trend_without_a_headline_snapshot_says_how_to_get_one(con, config):
-    with pytest.raises(NotFoundError, match="no METR-Horizon-v1.1 headline snapshot in the store"):
+    with pytest.raises(NotFoundError, match="no published headline snapshot in the store"):
         run_trend(con, config, FAST)
 
 

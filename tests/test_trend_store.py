@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -46,8 +47,9 @@ def test_default_source_is_the_newest_metr_1_1_headline_snapshot_and_reproduces_
 def test_snapshot_option_fits_an_older_vintage(con, config, headline):
     run = run_trend(con, config, FAST, snapshot_id=headline[0])
     assert run.result.exponential.doubling_days == pytest.approx(130.801, abs=0.01)
-    claims = {c["window"]: c["doubling_days"] for c in run.publisher}
+    claims = {c.window: c.published for c in run.publisher}
     assert claims == {"all_time_stitched": 196.475, "from_2023_on": 130.801}
+    assert not any(c.flagged for c in run.publisher)   # both reproduced from this file's rows
 
 
 def test_cite_sentence_numbers_equal_the_stored_row(con, config, headline):
@@ -56,7 +58,7 @@ def test_cite_sentence_numbers_equal_the_stored_row(con, config, headline):
         "SELECT doubling_days, ci_low, ci_high, n_models, first_release, last_release FROM trend_fits"
         " WHERE fit_id = ? AND form = 'exponential'", [run.fit_id]
     ).fetchone()
-    stored = stored_for_citation(con)
+    stored = stored_for_citation(con, run.fit_id)
     text = sentence(stored)
     m = re.search(r"doubled every ([\d.]+) days \(95% CI ([\d.]+) to ([\d.]+) days", text)
     assert m, text
@@ -69,10 +71,11 @@ def test_cite_sentence_numbers_equal_the_stored_row(con, config, headline):
     assert doc["snapshots"][0]["sha256"] == sha
 
 
-def test_cite_without_a_stored_trend_says_to_run_trend_first(tmp_path):
+def test_cite_without_a_canonical_trend_says_how_to_make_one(tmp_path):
     result = run_cli("--db", str(tmp_path / "e.duckdb"), "cite", env=ENV)
     assert result.exit_code == 1
-    assert "no stored 50% trend fit to cite: run `horizon trend --level 50`" in result.stderr
+    assert ("no canonical 50% trend stored (newest published version, default options): run `horizon update`,"
+            " or `horizon trend --level 50` with no other options") in result.stderr
 
 
 def test_trend_forecast_and_cite_commands_print_one_json_document_each(tmp_path):
@@ -83,7 +86,12 @@ def test_trend_forecast_and_cite_commands_print_one_json_document_each(tmp_path)
     doc = json.loads(trend.stdout)
     assert doc["doubling_days"] == pytest.approx(NEWEST_FROM_2023_ON, abs=0.01)
     assert doc["ci_low"] < doc["doubling_days"] < doc["ci_high"]
-    assert doc["interval_method"] == "wild_bootstrap" and len(doc["models"]) == doc["n_models"] == 14
+    assert doc["interval_method"] == "ols_t" and len(doc["models"]) == doc["n_models"] == 14
+    assert doc["ci_low"] < doc["ci80_low"] < doc["doubling_days"] < doc["ci80_high"] < doc["ci_high"]
+    gaps = {p["window"]: p for p in doc["publisher"]}
+    assert not gaps["from_2023_on"]["flagged"]
+    assert gaps["all_time_stitched"]["flagged"] and "gpt2" in gaps["all_time_stitched"]["cause"]
+    assert [w["code"] for w in doc["warnings"]] == ["publisher_gap"] and doc["fragile"] is False
     cite = json.loads(run_cli("--db", db, "cite", "--format", "json", env=ENV).stdout)
     assert (cite["doubling_days"], cite["ci_low"], cite["ci_high"]) == pytest.approx(
         (doc["doubling_days"], doc["ci_low"], doc["ci_high"]), abs=1e-6)
@@ -99,8 +107,29 @@ def test_trend_forecast_and_cite_commands_print_one_json_document_each(tmp_path)
     assert [(f["form"], f["level"]) for f in fdoc["forms_without_forecasts"]] == [("saturating", 50)]
     assert rows["exponential"]["beyond_ceiling"] is True
     assert rows["exponential"]["lo95"] <= rows["exponential"]["date"] <= rows["exponential"]["hi95"]
+    exp = rows["exponential"]
+    assert exp["reach"]["lo95"] < exp["line"]["lo95"] <= exp["date"] <= exp["line"]["hi95"] < exp["reach"]["hi95"]
+    assert fdoc["intervals"]["line"]["label"] == "the trend line crosses it"
     stored = run_cli("--db", db, "query", "SELECT count(*) AS n FROM forecasts", "--json", env=ENV)
     assert json.loads(stored.stdout)["rows"][0]["n"] == 3
+    everyone = run_cli("--db", db, "trend", "--points", "all", "--json", env=ENV)
+    assert everyone.exit_code == 0, everyone.output
+    all_doc = json.loads(everyone.stdout)
+    assert all_doc["points"] == "all" and all_doc["n_models"] > 14
+    assert any(not m["on_frontier"] for m in all_doc["models"])
+
+
+def test_points_all_fits_every_model_in_the_window_not_only_the_frontier(con, config, headline, tmp_path):
+    frontier = run_trend(con, config, FAST)
+    everyone = run_trend(con, config, replace(FAST, points="all"))
+    used = {p.model_id for p in everyone.result.used}
+    assert {p.model_id for p in frontier.result.used} < used
+    assert any(not r.on_frontier for r in everyone.result.selection.rows if r.used)
+    assert all(r.excluded_reason != "not_frontier" for r in everyone.result.selection.rows)
+    stored = con.execute("SELECT points, frontier_rule, n_models FROM trend_fits WHERE fit_id = ? AND form = 'exponential'",
+                         [everyone.fit_id]).fetchone()
+    assert stored[0] == "all" and stored[1].startswith("all models") and stored[2] == len(used)
+    assert "every model in the window, frontier or not" in sentence(stored_for_citation(con, everyone.fit_id))
 
 
 def test_unknown_threshold_name_is_refused_with_the_names_available(tmp_path):

@@ -7,8 +7,10 @@ import math
 import click
 
 from horizon.cli import cli, emit_json, json_option, notice
+from horizon.trend.rules import DEFAULT_CEILING_MINUTES
 
-INTERVALS = ["wild_bootstrap", "residual_bootstrap", "parametric_ci", "run_bootstrap"]
+# The interval methods (horizon.trend.intervals.METHODS), listed here so `--help` needs no numpy.
+INTERVALS = ["ols_t", "ols_hc3", "wild_hc3", "wild_bootstrap", "residual_bootstrap", "parametric_ci", "run_bootstrap"]
 
 
 class PositiveHours(click.ParamType):
@@ -33,29 +35,32 @@ def source_options(f):
     f = click.option("--fit", "run_fit_id", type=int, default=None, help="Use this run-level fit (fit id) instead of headline figures.")(f)
     f = click.option(
         "--snapshot", "snapshot_id", type=int, default=None,
-        help="Headline snapshot to fit (default: the METR-Horizon-v1.1 snapshot with published"
-             " horizons whose publisher version date is newest, whatever the order of ingestion;"
-             " ties go to the higher snapshot id).",
+        help="Headline snapshot to fit (default: the newest published version: newest suite, then"
+             " newest publisher version date, whatever the order of ingestion; ties go to the higher"
+             " snapshot id).",
     )(f)
     return f
 
 
 def window_options(f):
     f = click.option("--no-ceiling", is_flag=True, help="Keep points above the measurable ceiling.")(f)
-    f = click.option("--ceiling-hours", type=PositiveHours(), default=16.0, show_default=True,
+    f = click.option("--ceiling-hours", type=PositiveHours(), default=DEFAULT_CEILING_MINUTES / 60, show_default=True,
                      help="Leave out (and flag) points whose estimate exceeds this: the suite cannot measure them.")(f)
     f = click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last release date in the window.")(f)
     f = click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default="2023-01-01", show_default=True,
                      help="First release date in the window.")(f)
     f = click.option("--all-time", is_flag=True, help="No start date (METR's all_time_stitched window).")(f)
     f = click.option("--interval", type=click.Choice(INTERVALS), default=None,
-                     help="Interval method (default: run_bootstrap with run-level fits, else wild_bootstrap).")(f)
+                     help="Interval method (default: run_bootstrap with run-level fits, else ols_t, the method the"
+                          " coverage study finds calibrated).")(f)
+    f = click.option("--points", "points", type=click.Choice(["frontier", "all"]), default="frontier", show_default=True,
+                     help="Fit frontier models only, or every model in the window.")(f)
     f = click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
                      help="Seed of the bootstrap draws (0 or more); same seed, same numbers.")(f)
     return f
 
 
-def make_spec(level, since, until, all_time, ceiling_hours, no_ceiling, interval, seed):
+def make_spec(level, since, until, all_time, ceiling_hours, no_ceiling, interval, seed, points="frontier"):
     from horizon.trend.analysis import TrendSpec
 
     return TrendSpec(
@@ -63,6 +68,7 @@ def make_spec(level, since, until, all_time, ceiling_hours, no_ceiling, interval
         window_from=None if all_time else (since.date() if since else None),
         window_to=until.date() if until else None,
         ceiling_minutes=None if no_ceiling else ceiling_hours * 60.0,
+        points=points,
         interval_method=interval,
         seed=seed,
     )
@@ -78,7 +84,7 @@ def _f(v, fmt="{:.1f}"):
 @source_options
 @json_option
 @click.pass_obj
-def trend_cmd(config, level, seed, interval, all_time, since, until, ceiling_hours, no_ceiling,
+def trend_cmd(config, level, seed, points, interval, all_time, since, until, ceiling_hours, no_ceiling,
               snapshot_id, run_fit_id, from_runs, as_json):
     """Fit the frontier trend (and alternative forms), store it, and print it.
 
@@ -90,13 +96,14 @@ def trend_cmd(config, level, seed, interval, all_time, since, until, ceiling_hou
     Examples:
       horizon trend
       horizon trend --level 80 --since 2024-01-01 --json
+      horizon trend --points all --json
       horizon trend --all-time --snapshot 3
       horizon trend --from-runs
     """
     from horizon.store import open_for_writing
     from horizon.trend.api import run_trend, trend_document
 
-    spec = make_spec(int(level), since, until, all_time, ceiling_hours, no_ceiling, interval, seed)
+    spec = make_spec(int(level), since, until, all_time, ceiling_hours, no_ceiling, interval, seed, points)
     con = open_for_writing(config, say=notice)
     run = run_trend(con, config, spec, snapshot_id, run_fit_id, from_runs)
     doc = trend_document(run)
@@ -106,59 +113,70 @@ def trend_cmd(config, level, seed, interval, all_time, since, until, ceiling_hou
     echo_trend(doc)
 
 
+def _span(lo, hi, sep: str = " to ") -> str:
+    """A doubling-time interval; a missing upper end is an unbounded doubling (the slope's
+    interval reaches zero), never a number."""
+    if lo is None and hi is None:
+        return "-"
+    return f"{_f(lo)}{sep}{'unbounded' if hi is None else _f(hi)}"
+
+
 def echo_trend(doc: dict) -> None:
     src = doc["source"]
     where = f"snapshot {src['snapshot_id']} ({src['label']})" if src["kind"] == "published" else f"run-level fit {src['run_fit_id']}"
     window = f"{doc['window']['from'] or 'start'} .. {doc['window']['to'] or 'now'}"
     click.echo(f"trend fit {doc['fit_id']}: {doc['level']}% horizon, {where}, window {window},"
                f" ceiling {_f(doc['ceiling_minutes'] and doc['ceiling_minutes'] / 60, '{:g}')} h")
-    click.echo(f"  {doc['n_models']} frontier models: " + ", ".join(m["model_id"] for m in doc["models"]))
+    kind = "frontier models" if doc["points"] == "frontier" else "models (all in the window, frontier or not)"
+    click.echo(f"  {doc['n_models']} {kind}: " + ", ".join(m["model_id"] for m in doc["models"]))
     for m in doc["excluded_above_ceiling"]:
         click.echo(f"  left out above the ceiling: {m['model_id']} ({m['estimate_minutes']:.0f} min)")
     if doc["doubling_days"] is None and doc["doubling_note"]:
-        click.echo(f"  no doubling time: {doc['doubling_note']}")
-    click.echo(
-        f"  doubling time {_f(doc['doubling_days'])} days ({_f(doc['doubling_months'], '{:.2f}')} months),"
-        f" 95% CI {_f(doc['ci_low'])} to {_f(doc['ci_high'])} days [{doc['interval_method']}],"
-        f" R² {_f(doc['r2'], '{:.3f}')}"
-    )
-    click.echo(f"  interval: {doc['interval_text']}")
-    for alt in doc["alternative_intervals"]:
-        click.echo(f"    other method {alt['method']}: {_f(alt['ci_low'])} to {_f(alt['ci_high'])} days")
+        click.echo(f"  no doubling time: {doc['doubling_note']} (R² {_f(doc['r2'], '{:.3f}')})")
+    else:
+        click.echo(
+            f"  doubling time {_f(doc['doubling_days'])} days ({_f(doc['doubling_months'], '{:.2f}')} months),"
+            f" 80% CI {_span(doc['ci80_low'], doc['ci80_high'])} days, 95% CI {_span(doc['ci_low'], doc['ci_high'])}"
+            f" days [{doc['interval_method']}], R² {_f(doc['r2'], '{:.3f}')}"
+        )
+        click.echo(f"  interval: {doc['interval_text']}")
+        for alt in doc["alternative_intervals"]:
+            click.echo(f"    other method {alt['method']}: 95% CI {_span(alt['ci_low'], alt['ci_high'])} days")
     for p in doc["publisher"]:
-        ci = f", CI {_f(p['ci_low'])} to {_f(p['ci_high'])}" if p["ci_low"] is not None else ""
-        click.echo(f"  publisher's own {p['window']}: {_f(p['doubling_days'], '{:.3f}')} days{ci}")
+        click.echo(f"  {p['text']}")
+    for w in doc["warnings"]:
+        if w["code"] != "publisher_gap":
+            click.echo(f"  warning: {w['text']}")
     click.echo("")
     click.echo(f"  {'form':<17} {'doubling d':>10} {'95% CI':>17} {'AIC':>7} {'BIC':>7} "
                f"{'bt MAE':>7} {'bt RMSE':>7} {'cov80':>5} {'cov95':>5}")
     for f in doc["forms"]:
         if not f["fitted"]:
-            click.echo(f"  {f['form']:<17} not fitted: {f['skipped']}")
+            click.echo(f"  {f['form']:<17} not fitted: {f['note']}")
             continue
         bt = f["backtest"] or {}
-        ci = "-" if f["ci_low"] is None and f["ci_high"] is None else f"{_f(f['ci_low'])}-{_f(f['ci_high'])}"
+        ci = _span(f["ci_low"], f["ci_high"], "-")
         click.echo(
             f"  {f['form']:<17} {_f(f['doubling_days']):>10} {ci:>17} {_f(f['aic']):>7} {_f(f['bic']):>7} "
             f"{_f(bt.get('mean_abs_log_error'), '{:.2f}'):>7} {_f(bt.get('rmse_log'), '{:.2f}'):>7} "
             f"{_f(bt.get('coverage80'), '{:.2f}'):>5} {_f(bt.get('coverage95'), '{:.2f}'):>5}"
         )
         extra = []
-        if f["form"] == "piecewise" and f["break_date"]:
-            extra.append(f"break {f['break_date']}, break-test p = {_f(f['break_p_value'], '{:.3f}')}")
-        if f["form"] == "superexponential" and f["params"]:
-            extra.append(f"each doubling {100 * f['params']['fraction_shorter_per_doubling']:.1f}% shorter than the last")
-        if f["form"] == "saturating" and f["params"] and f["identified"]:
-            extra.append(f"ceiling {math.exp(f['params']['U']) / 60:.3g} h")
+        if f["detail"]:
+            extra.append(f["detail"] + (f", break-test p = {_f(f['break_p_value'], '{:.3f}')}"
+                                        if f["break_p_value"] is not None else ""))
         if f["note"]:
-            extra.append(f["note"])
+            extra.append(f"{f['status']}: {f['note']}")
         if bt.get("infinite_predictions"):
             extra.append(f"{bt['infinite_predictions']} backtest predictions past the singularity")
         if extra:
             click.echo(f"  {'':<17} " + "; ".join(extra))
-    fav = doc["favoured"]
     click.echo("")
-    click.echo(f"  favoured form: {fav['aic']} by AIC, {fav['bic']} by BIC, {fav['backtest_rmse']} by backtest RMSE (ln units)")
+    names = {"aic": "AIC", "bic": "BIC", "backtest_rmse": "backtest RMSE (ln units)"}
+    fav = [f"{form} by {names[by]}" for by, form in doc["favoured"].items() if form is not None]
+    click.echo("  favoured form: " + (", ".join(fav) if fav else "none (no form's fit stands on these points)"))
     if doc["break_test"]:
+        click.echo(f"  {doc['break_test']['summary']}")
         click.echo(f"  break test: {doc['break_test']['method']}")
     click.echo(f"  backtests: {doc['backtest_method']}; {doc['backtest_caveat']}")
 
@@ -173,12 +191,15 @@ def echo_trend(doc: dict) -> None:
 @source_options
 @json_option
 @click.pass_obj
-def forecast_cmd(config, as_of, thresholds_path, names, seed, interval, all_time, since, until,
+def forecast_cmd(config, as_of, thresholds_path, names, seed, points, interval, all_time, since, until,
                  ceiling_hours, no_ceiling, snapshot_id, run_fit_id, from_runs, as_json):
-    """When does each trend form reach each threshold? With 80% and 95% intervals.
+    """When does each trend form reach each threshold? Two intervals, each 80% and 95%.
 
-    Fits (and stores) the trend at every success level the thresholds need, then stores the
-    forecast. Thresholds above the measurable ceiling are extrapolations and are flagged (*).
+    "Trend line crosses it": when the fitted trend itself passes the threshold (uncertainty of
+    the trend only). "A model reaches it": when a newly released frontier model is expected to
+    reach it (adds how far single models scatter about the trend, so it is wider). Fits (and
+    stores) the trend at every success level the thresholds need, then stores the forecast.
+    Thresholds above the measurable ceiling are extrapolations and are flagged (*).
 
     \b
     Examples:
@@ -199,7 +220,7 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, interval, all_time
         thresholds = tuple(t for t in thresholds if t.name in names)
     # "As of" is read here, at the edge, and passed in; computations never read the clock.
     as_of_date = as_of.date() if as_of else config.now.date()
-    spec = make_spec(50, since, until, all_time, ceiling_hours, no_ceiling, interval, seed)
+    spec = make_spec(50, since, until, all_time, ceiling_hours, no_ceiling, interval, seed, points)
     con = open_for_writing(config, say=notice)
     run = run_forecast(con, config, as_of_date, thresholds, spec, snapshot_id, run_fit_id, from_runs)
     doc = forecast_document(run)
@@ -211,24 +232,34 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, interval, all_time
     for t in doc["trends"]:
         if t["doubling_note"]:
             click.echo(f"  {t['level']}%: {t['doubling_note']}")
-    click.echo(f"  {'threshold':<26} {'form':<17} {'date':>10} {'80% interval':>23} {'95% interval':>23}")
+        for w in t["warnings"]:
+            click.echo(f"  {t['level']}%: warning: {w['text']}")
+    line, reach = doc["intervals"]["line"], doc["intervals"]["reach"]
+    click.echo(f"  {line['label']}: {line['explained']}")
+    click.echo(f"  {reach['label']}: {reach['explained']}")
+    click.echo(f"  {'threshold':<26} {'form':<17} {'date':>10}  {line['label'] + ' (80% | 95%)':<46}  {reach['label'] + ' (80% | 95%)'}")
     for f in doc["forecasts"]:
         star = "*" if f["beyond_ceiling"] else " "
-        lo80, hi80 = f["lo80"] or "-", f["hi80"] or "never"
-        lo95, hi95 = f["lo95"] or "-", f["hi95"] or "never"
-        click.echo(f" {star}{f['threshold']:<26} {f['form']:<17} {f['date'] or 'never':>10} "
-                   f"{lo80 + ' .. ' + hi80:>23} {lo95 + ' .. ' + hi95:>23}")
+        click.echo(f" {star}{f['threshold']:<26} {f['form']:<17} {f['date'] or 'never':>10}  "
+                   f"{_interval(f['line']['lo80'], f['line']['hi80'])} | {_interval(f['line']['lo95'], f['line']['hi95'])}  "
+                   f"{_interval(f['reach']['lo80'], f['reach']['hi80'])} | {_interval(f['reach']['lo95'], f['reach']['hi95'])}")
     for f in doc["forms_without_forecasts"]:
         click.echo(f"  {str(f['level']) + '% thresholds':<26} {f['form']:<17} no forecast: {f['reason']}")
     ceiling = doc["ceiling_minutes"]
     if ceiling:
         click.echo(f"  * threshold above the {ceiling / 60:g} h the suite can measure: an extrapolation beyond the ceiling")
-    click.echo("  never: the form does not reach it (saturating ceiling below it) in that share of replicates")
+    click.echo("  never: not reached within any date in that share of replicates (or a century of the band);"
+               " -: no earliest date")
+
+
+def _interval(lo, hi) -> str:
+    return f"{lo or '-':>10}..{hi or 'never':<10}"
 
 
 @cli.command("cite")
 @click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "json"]), default="text", show_default=True)
-@click.option("--fit", "fit_id", type=int, default=None, help="Trend fit to cite (default: the newest at --level).")
+@click.option("--fit", "fit_id", type=int, default=None,
+              help="Trend fit to cite (default: the canonical trend at --level: newest published version, default options).")
 @click.option("--level", type=click.Choice(["50", "80"]), default="50", show_default=True)
 @click.option("--indicator", "indicator", default=None, metavar="SERIES",
               help="Cite an indicator or ladder benchmark instead (see `horizon indicators`, `horizon ladder`).")
@@ -238,7 +269,9 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, interval, all_time
 def cite_cmd(config, fmt, fit_id, level, indicator, scenario):
     """Print a copy-exact citation of a stored doubling time.
 
-    Reads the stored trend (never refits): run `horizon trend` (or `horizon update`) first.
+    Cites the canonical trend (newest published version, default options) unless --fit names
+    another stored trend fit; exploratory trends never change it. Reads the stored trend (never
+    refits): run `horizon update` (or `horizon trend` with default options) first.
 
     \b
     Examples:

@@ -59,6 +59,8 @@ def update_cmd(config, offline, as_json):
             lo, hi = head["publisher_doubling_ci"]
             click.echo(f"publisher's doubling time (from 2023): {head['publisher_doubling_days']:.1f} days"
                        + (f" (95% CI {lo:.1f}-{hi:.1f})" if lo and hi else ""))
+            if head.get("publisher_gap"):
+                click.echo(f"  GAP: {head['publisher_gap']}")
     fit = result.stages["fit"]
     if fit["status"] == "fitted":
         click.echo(f"fit {fit['fit_id']}: horizons of {fit['agents']} agents from runs snapshot "
@@ -70,6 +72,8 @@ def update_cmd(config, offline, as_json):
         click.echo(f"trend: {trend['status']} (trend fit {trend['trend_fit_id']});"
                    " see `horizon trend`, `horizon forecast` and `horizon cite`")
         click.echo(trend["citation"])
+        for warning in trend.get("warnings", []):
+            click.echo(f"  warning: {warning}")
     else:
         click.echo(f"trend: {trend['status']} ({trend['reason']})")
     for line in result.stages["indicators"]["lines"]:  # the ladder and the inside-the-labs board

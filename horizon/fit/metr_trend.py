@@ -78,10 +78,10 @@ class MetrTrend:
 
 def metr_trend(result: RunHorizons, name: str, window_from: date, window_to: date = WINDOW_END) -> MetrTrend:
     """METR's doubling time and 95% interval over the frontier agents released in the window."""
-    from horizon.trend.exponential import LN2
     from horizon.trend.frontier import frontier_flags
     from horizon.trend.intervals import run_draws
-    from horizon.trend.points import Point, day_number
+    from horizon.trend.points import Point
+    from horizon.trend.rules import LN2, day_number
 
     def fails(status: str, reason: str, agents=()) -> MetrTrend:
         return MetrTrend(name, window_from, window_to, tuple(agents), status, reason,

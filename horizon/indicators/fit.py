@@ -1,6 +1,6 @@
 """Straight-line trends of indicator series, with intervals that have been checked for coverage.
 
-Two forms, both a line in a transformed scale fitted by the trend package's OLS (``fit_line``):
+Two forms, both a line in a transformed scale fitted by the trend package's OLS (``horizon.trend.ols.lines``):
 
 - ``logit``: a bounded score y with ceiling S: logit(y / S) = a + b t. Scores this close to 0
   or to S carry no information on the rate (a share that has hit its ceiling stops moving), so
@@ -22,8 +22,8 @@ from datetime import date
 
 import numpy as np
 
-from horizon.trend.exponential import LN2, fit_line
-from horizon.trend.points import date_from_day, day_number
+from horizon.trend import ols
+from horizon.trend.rules import LN2, date_from_day, day_number
 
 DAYS_PER_YEAR = 365.25
 # Fewer points leave the t-interval with under 2 degrees of freedom: calibrated, but so wide
@@ -124,13 +124,14 @@ def fit_trend(form: str, days: list[date], values: list[float], saturation: floa
         raise ValueError(f"form {form!r}: expected one of {', '.join(FORMS)}")
     x = np.array([day_number(d) for d in days], dtype=float)
     z = np.array([to_scale(form, v, saturation) for v in values], dtype=float)
-    line = fit_line(x, z)
+    line = ols.lines(x, z)
+    intercept, slope = float(line.intercept[0]), float(line.slope[0])
     n = int(x.size)
     sxx = float(((x - x.mean()) ** 2).sum())
-    s2 = line.sse / (n - 2)
+    s2 = float(line.sse[0]) / (n - 2)
     t = t_quantile(n - 2, level)
     half = t * math.sqrt(s2 / sxx)
-    return LineTrend(form, saturation, line.intercept, line.slope, line.slope - half, line.slope + half, level, n,
+    return LineTrend(form, saturation, intercept, slope, slope - half, slope + half, level, n,
                      float(x.mean()), sxx, s2, t, min(days), max(days))
 
 

@@ -133,7 +133,7 @@ class _Horizons(_Source):
 
 class _Headline(_Source):
     def load(self, con, b):
-        from horizon.trend.store import latest_headline_snapshot
+        from horizon.trend.stored import latest_headline_snapshot
 
         sid = latest_headline_snapshot(con)
         if sid is None:

@@ -34,7 +34,9 @@ DURATION_LABEL = (
 )
 DURATION_TICKS = [1 / 60, 1 / 6, 1, 4, 15, 60, 240, 960, 60 * 40, 60 * 167, 60 * 2000, 60 * 20000]
 
-STATUS_DOMAIN = ["frontier", "not frontier", "beyond 16 h ceiling"]
+def status_domain(ceiling_minutes: float) -> list[str]:
+    """Point statuses of the horizon chart; the ceiling is the shown trend's, never a literal."""
+    return ["frontier", "not frontier", f"beyond {ceiling_minutes / 60:g} h ceiling"]
 STATUS_RANGE_COLOR = [FRONTIER, OTHER, CEILING]
 STATUS_RANGE_SHAPE = ["circle", "circle", "triangle-up"]
 
@@ -126,10 +128,10 @@ class _Axes:
         return alt.X(f"{field}:T", title=self.x_title, scale=self.x_scale, axis=alt.Axis(format="%Y", tickCount="year"))
 
 
-def _status(point: dict[str, Any]) -> str:
+def _status(point: dict[str, Any], domain: list[str]) -> str:
     if point.get("beyond"):
-        return STATUS_DOMAIN[2]
-    return STATUS_DOMAIN[0] if point.get("frontier") else STATUS_DOMAIN[1]
+        return domain[2]
+    return domain[0] if point.get("frontier") else domain[1]
 
 
 def _log_domain(values: Iterable[float | None], pad: float = 1.6) -> list[float]:
@@ -169,9 +171,10 @@ def _ceiling_layers(inline: _Inline, ax: _Axes, ceiling_minutes: float) -> list[
     ]
 
 
-def _point_layers(inline: _Inline, ax: _Axes, data: list[dict[str, Any]], level: int | str) -> list[alt.Chart]:
+def _point_layers(inline: _Inline, ax: _Axes, data: list[dict[str, Any]], level: int | str,
+                  domain: list[str]) -> list[alt.Chart]:
     """Estimates with 95% intervals; colour and shape say frontier / beyond the ceiling."""
-    color = alt.Color("status:N", title=None, scale=alt.Scale(domain=STATUS_DOMAIN, range=STATUS_RANGE_COLOR))
+    color = alt.Color("status:N", title=None, scale=alt.Scale(domain=domain, range=STATUS_RANGE_COLOR))
     base = alt.Chart(inline.data(data))
     return [
         base.transform_filter("isValid(datum.low) && isValid(datum.high)").mark_rule(strokeWidth=1.2, opacity=0.55).encode(
@@ -181,7 +184,7 @@ def _point_layers(inline: _Inline, ax: _Axes, data: list[dict[str, Any]], level:
             x=ax.x(),
             y=ax.y("estimate"),
             color=color,
-            shape=alt.Shape("status:N", title=None, scale=alt.Scale(domain=STATUS_DOMAIN, range=STATUS_RANGE_SHAPE)),
+            shape=alt.Shape("status:N", title=None, scale=alt.Scale(domain=domain, range=STATUS_RANGE_SHAPE)),
             tooltip=_point_tooltip(level),
         ),
     ]
@@ -204,7 +207,8 @@ def horizon_chart(
     the dates between which the trend reaches each threshold. ``thresholds``: label, minutes.
     """
     inline = _Inline()
-    data = [dict(p, status=_status(p)) for p in points]
+    statuses = status_domain(ceiling_minutes)
+    data = [dict(p, status=_status(p, statuses)) for p in points]
     domain = _log_domain(
         [*(p.get("low") or p.get("estimate") for p in points), *(p.get("high") or p.get("estimate") for p in points),
          ceiling_minutes, *(t["minutes"] for t in thresholds), *(r["minutes"] for r in fan)]
@@ -242,7 +246,7 @@ def horizon_chart(
                 )
             )
         layers.append(base.mark_line(color=FRONTIER, strokeWidth=2).encode(x=ax.x(), y=ax.y("fit")))
-    layers.extend(_point_layers(inline, ax, data, level))
+    layers.extend(_point_layers(inline, ax, data, level, statuses))
     chart = alt.layer(*layers, width=WIDTH, height=HEIGHT, title=title)
     return _config(chart, inline)
 

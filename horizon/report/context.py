@@ -10,6 +10,7 @@ import duckdb
 from horizon.config import Config
 from horizon.report import data
 from horizon.report.chartcache import ChartSpecs
+from horizon.trend.rules import DEFAULT_CEILING_MINUTES
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Context:
     config: Config
     snapshots: tuple[data.Snapshot, ...]
     thresholds: tuple[ThresholdLine, ...]
-    ceiling_minutes: float = data.METR_CEILING_MINUTES
+    ceiling_minutes: float = DEFAULT_CEILING_MINUTES   # build_context reads the shown trend's
     charts: ChartSpecs = field(default_factory=ChartSpecs)  # the chart builders, maybe cached
 
     def snapshot(self, snapshot_id: int) -> data.Snapshot | None:
@@ -54,5 +55,7 @@ def load_thresholds(config: Config) -> tuple[ThresholdLine, ...]:
 
 def build_context(con: duckdb.DuckDBPyConnection, config: Config, chart_cache: Path | None = None) -> Context:
     """``chart_cache``: a directory where chart specs are kept between builds (None: always build)."""
+    from horizon.trend.canonical import shown_ceiling_minutes
+
     return Context(con=con, config=config, snapshots=tuple(data.snapshots(con)), thresholds=load_thresholds(config),
-                   charts=ChartSpecs(chart_cache))
+                   ceiling_minutes=shown_ceiling_minutes(con), charts=ChartSpecs(chart_cache))

@@ -6,17 +6,11 @@ ingested but not fitted yet), so every page can say what is missing instead of f
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import duckdb
-
-# METR's task suites hold nothing longer than about 16 hours of human time, so a central
-# estimate above it is an extrapolation of the fitted curve, not a measurement.
-METR_CEILING_MINUTES = 16 * 60.0
-
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -94,29 +88,14 @@ class Horizon:
     suite: str | None = None
     reason: str | None = None  # why there is no finite estimate
 
-    @property
-    def beyond_ceiling(self) -> bool:
-        return self.estimate is not None and self.estimate > METR_CEILING_MINUTES
-
-
-def _natural(text: str | None) -> tuple:
-    """'METR-Horizon-v1.10' after 'METR-Horizon-v1.9': numbers compare as numbers."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text or ""))
-
 
 def headline_snapshots(con: duckdb.DuckDBPyConnection, snaps: list[Snapshot]) -> list[Snapshot]:
-    """Snapshots that hold published horizons, oldest first: by suite version, then vintage date.
+    """Snapshots that hold published horizons, oldest first, in the one ordering of versions
+    (``horizon.trend.stored.headline_snapshot_ids``: suite version, then vintage date)."""
+    from horizon.trend.stored import headline_snapshot_ids
 
-    The suite version leads because an undated copy of an older suite's file (dated only by
-    when we retrieved it) must not count as newer than a dated copy of the current suite.
-    """
-    if not has_table(con, "published_horizons"):
-        return []
-    ids = {r["snapshot_id"] for r in rows(con, "SELECT DISTINCT snapshot_id FROM published_horizons")}
-    return sorted(
-        (s for s in snaps if s.snapshot_id in ids),
-        key=lambda s: (_natural(s.publisher_label), s.vintage_date, s.snapshot_id),
-    )
+    by_id = {s.snapshot_id: s for s in snaps}
+    return [by_id[i] for i in reversed(headline_snapshot_ids(con)) if i in by_id]
 
 
 def published_horizons(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None) -> list[Horizon]:
@@ -284,17 +263,20 @@ def agent_labels(pairs: list[tuple[str, str]], names: dict[str, str]) -> dict[st
 # --- trends (migration 0004): read as plain rows; the pages pick the columns they show -------
 
 def latest_trend_fits(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, str], list[dict[str, Any]]]:
-    """Every form of the most recent trend fit run per (success level, source kind).
+    """Every form of the canonical trend fit per (success level, source kind): never an
+    exploratory trend fitted since (``horizon.trend.canonical``).
 
     Source kind is ``published`` (fitted to headline figures) or ``runs`` (to our run-level fit).
     """
+    from horizon.trend.canonical import canonical_trend_fit_ids
+
     if not has_table(con, "trend_fits"):
         return {}
     found = rows(
         con,
-        "WITH latest AS (SELECT level, source_kind, max(fit_id) AS fit_id FROM trend_fits GROUP BY level, source_kind)"
-        " SELECT t.*, CAST(t.params AS VARCHAR) AS params_json, CAST(t.models AS VARCHAR) AS models_json"
-        " FROM trend_fits t JOIN latest USING (level, source_kind, fit_id) ORDER BY t.level, t.source_kind, t.form",
+        "SELECT t.*, CAST(t.params AS VARCHAR) AS params_json, CAST(t.models AS VARCHAR) AS models_json"
+        " FROM trend_fits t WHERE fit_id IN (SELECT unnest(?::INTEGER[])) ORDER BY t.level, t.source_kind, t.form",
+        [list(canonical_trend_fit_ids(con).values())],
     )
     out: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for r in found:

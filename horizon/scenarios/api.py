@@ -32,7 +32,7 @@ from horizon.scenarios.run import (
     run_scenarios,
 )
 from horizon.store import transaction
-from horizon.trend.points import day_number
+from horizon.trend.rules import day_number
 
 PARAMETER_FILE = "scenarios.toml"
 LABEL = "scenarios, not predictions"
@@ -132,7 +132,7 @@ def update_stage(con, config: Config) -> dict:
     """Scenarios with the parameters in data/scenarios.toml on the headline trend, unless a fit
     with exactly these inputs and parameters is already stored (so a changed parameter refits)."""
     from horizon.scenarios.files import load_parameters
-    from horizon.trend.store import latest_headline_snapshot
+    from horizon.trend.stored import latest_headline_snapshot
 
     path = Path(config.data_dir) / PARAMETER_FILE
     if not path.exists():

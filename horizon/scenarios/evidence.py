@@ -28,7 +28,7 @@ import numpy as np
 from horizon.errors import HorizonError
 from horizon.scenarios.dynamics import SCENARIOS, Scenario
 from horizon.scenarios.run import BAND_EVERY, BandPoint, Paths, ScenarioResult, Summary, _finite, _quantiles
-from horizon.trend.points import date_from_day, day_number
+from horizon.trend.rules import date_from_day, day_number
 
 KINDS = ("multiplier", "share")
 Z95 = 1.959963984540054

@@ -23,7 +23,7 @@ from horizon.scenarios import params as sp
 from horizon.scenarios.bridge import Bridge, h80_equivalent_minutes
 from horizon.scenarios.dynamics import SCENARIOS, DrawSet, Scenario
 from horizon.scenarios.solve import FeedbackPath, solve_feedback, tau_at, x_at
-from horizon.trend.points import date_from_day, day_number
+from horizon.trend.rules import date_from_day, day_number
 
 MULTIPLIER_LEVELS = (2.0, 10.0, 100.0, 1000.0)
 STEP_DAYS = 7

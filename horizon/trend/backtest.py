@@ -19,8 +19,9 @@ from datetime import date
 import numpy as np
 
 from horizon.errors import HorizonError
-from horizon.trend.forms import FORMS, N_PARAMS, FormFit, curve, fit_form
-from horizon.trend.points import date_from_day
+from horizon.trend.delta import prediction_bands
+from horizon.trend.forms import FORM_NAMES, shape
+from horizon.trend.rules import date_from_day
 
 MIN_TRAIN = 6
 BACKTEST_METHOD = (
@@ -62,40 +63,7 @@ class BacktestSummary:
     coverage95: float
 
 
-def _jacobian(form: str, params, u: np.ndarray) -> np.ndarray:
-    """d curve / d params at u (numeric; the piecewise break date is held fixed)."""
-    p = np.asarray(params, dtype=float)
-    free = N_PARAMS[form] - (1 if form == "piecewise" else 0)
-    J = np.empty((u.size, free))
-    for i in range(free):
-        h = 1e-6 * max(1.0, abs(p[i]))
-        up, dn = p.copy(), p.copy()
-        up[i] += h
-        dn[i] -= h
-        with np.errstate(invalid="ignore"):
-            J[:, i] = (curve(form, up, u) - curve(form, dn, u)) / (2 * h)
-    return J
-
-
-def prediction_bands(fit: FormFit, x_train, y_train, x_new) -> tuple[np.ndarray, dict[float, np.ndarray]]:
-    """Point predictions and half-widths of the 80% and 95% prediction intervals at x_new."""
-    # stdtrit is what scipy.stats.t.ppf evaluates; scipy.special imports in a fraction of the time.
-    from scipy.special import stdtrit
-
-    u_tr = np.asarray(x_train, dtype=float) - fit.x_ref
-    u_new = np.asarray(x_new, dtype=float) - fit.x_ref
-    df = max(u_tr.size - N_PARAMS[fit.form], 1)
-    s2 = fit.sse / df
-    J = _jacobian(fit.form, fit.params, u_tr)
-    G = _jacobian(fit.form, fit.params, u_new)
-    cov = np.linalg.pinv(J.T @ J)
-    var = s2 * (1 + np.einsum("ij,jk,ik->i", G, cov, G))
-    pred = curve(fit.form, fit.params, u_new)
-    half = {q: stdtrit(df, 0.5 + q / 2) * np.sqrt(var) for q in (0.80, 0.95)}
-    return pred, half
-
-
-def backtest(points, forms=FORMS, min_train: int = MIN_TRAIN):
+def backtest(points, forms=FORM_NAMES, min_train: int = MIN_TRAIN):
     """Rolling-origin backtest over ``points`` (Point objects already selected for the trend).
 
     Returns (predictions, summaries). Every form is scored on the same cut-offs; a form that
@@ -114,10 +82,10 @@ def backtest(points, forms=FORMS, min_train: int = MIN_TRAIN):
             if train.sum() < min_train or test.sum() == 0:
                 continue
             try:
-                f = fit_form(form, x[train], y[train])
+                f = shape(form).fit(x[train], y[train])
             except HorizonError:
                 continue
-            mu, half = prediction_bands(f, x[train], y[train], x[test])
+            mu, half = prediction_bands(f, x[train], x[test], (0.80, 0.95))
             cutoff = date_from_day(c)
             for i, idx in enumerate(np.flatnonzero(test)):
                 preds.append(

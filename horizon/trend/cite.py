@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import math
 
-from horizon.errors import NotFoundError
-from horizon.trend.store import StoredTrend, latest_trend_fit_id, load_stored_trend
+from horizon.trend.rules import finite_or_none
+from horizon.trend.stored import StoredTrend, load_stored_trend
 
 
 def stored_for_citation(con, fit_id: int | None = None, level: int = 50) -> StoredTrend:
-    """The trend to cite: ``fit_id``, or the newest stored trend fit at ``level``.
+    """The trend to cite: ``fit_id``, or the canonical trend at ``level`` (newest published
+    version, default options; see ``horizon.trend.canonical``), whatever exploratory trends
+    were fitted since.
 
-    Choice: cite never fits anything. Without a stored trend it says how to make one, so a
-    citation can only ever quote numbers someone has already seen from `horizon trend`.
+    Choice: cite never fits anything. Without a stored canonical trend it says how to make one,
+    so a citation can only ever quote numbers someone has already seen.
     """
     if fit_id is None:
-        fit_id = latest_trend_fit_id(con, level)
-        if fit_id is None:
-            raise NotFoundError(
-                f"no stored {level}% trend fit to cite: run `horizon trend --level {level}`"
-                " (or `horizon update`) first"
-            )
+        from horizon.trend.canonical import require_canonical_trend_fit_id
+
+        fit_id = require_canonical_trend_fit_id(con, level)
     return load_stored_trend(con, fit_id)
 
 
@@ -60,14 +59,20 @@ def sentence(t: StoredTrend, full_hash: bool = False) -> str:
         f" {t.interval_method}"
     )
     if t.doubling_days is None or not math.isfinite(t.doubling_days):
-        # Never "doubled every unbounded days": a trend that did not grow is said so.
-        claim = "did not grow (the fitted slope of ln horizon is not positive, so there is no doubling time)"
+        # Never "doubled every unbounded days": a trend without a doubling time says why.
+        claim = f"has no doubling time ({t.note})" if t.note else "has no doubling time"
     else:
         claim = f"doubled every {_days(t.doubling_days)} days ({ci})"
+    caveats = "".join(f" Caveat: {w['text']}." for w in t.warnings if w["code"] == "fragile")
+    if t.points == "all":
+        who, rule = "AI agents", f"{t.n_models} models {_window_text(t)}, every model in the window, frontier or not"
+    else:
+        who, rule = "frontier AI agents", (f"{t.n_models} frontier models {_window_text(t)}, frontier = at least as"
+                                           " good as every agent released on or before it")
     return (
-        f"The {t.level}% time horizon of frontier AI agents {claim} between {t.first_release.isoformat()} and {t.last_release.isoformat()}"
-        f" ({t.n_models} frontier models {_window_text(t)}, frontier = at least as good as every agent"
-        f" released on or before it; {_sources_text(t, full_hash)}; horizon {t.code_version}, trend fit {t.fit_id})."
+        f"The {t.level}% time horizon of {who} {claim} between {t.first_release.isoformat()} and"
+        f" {t.last_release.isoformat()} ({rule}; {_sources_text(t, full_hash)}; horizon {t.code_version},"
+        f" trend fit {t.fit_id}).{caveats}"
     )
 
 
@@ -87,9 +92,7 @@ def bibtex(t: StoredTrend) -> str:
 
 
 def citation_document(t: StoredTrend) -> dict:
-    def num(v):
-        return None if v is None or not math.isfinite(v) else v
-
+    num = finite_or_none
     return {
         "sentence": sentence(t),
         "sentence_full_hash": sentence(t, full_hash=True),

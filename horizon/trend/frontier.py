@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from horizon.trend.points import Point
-
-# METR's current suite cannot measure horizons much beyond 16 hours, and METR's own
-# from_2023_on fit leaves out points whose central estimate exceeds it.
-DEFAULT_CEILING_MINUTES = 16 * 60.0
+from horizon.trend.rules import DEFAULT_CEILING_MINUTES, version_key
 
 FRONTIER_RULE = (
     "frontier: estimate at least the highest estimate of every agent released on or before"
     " its release date (ties count), per success level"
 )
+ALL_POINTS_RULE = "all models: every model with a horizon in the window, frontier or not"
+POINTS = ("frontier", "all")
+
+
+def frontier_rule(points: str) -> str:
+    """The rule that picks a trend's points, in words (stored with every trend fit)."""
+    return FRONTIER_RULE if points == "frontier" else ALL_POINTS_RULE
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Selection:
     window_from: date | None
     window_to: date | None
     ceiling_minutes: float | None
+    points_rule: str = "frontier"
 
     @property
     def used(self) -> tuple[Point, ...]:
@@ -60,16 +64,9 @@ def frontier_flags(points: Sequence[Point]) -> list[bool]:
     return flags
 
 
-def _suite_version(suite: str | None) -> tuple:
-    """'METR-Horizon-v1.10' after 'METR-Horizon-v1.9': numbers in a suite name compare as numbers."""
-    if suite is None:
-        return (0,)
-    return (1, *(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", suite)))
-
-
 def _rank(p: Point) -> tuple:
     """How strongly a row of a model is preferred over another row of it (larger wins)."""
-    return (p.finite, _suite_version(p.suite), p.estimate if p.finite else float("-inf"))
+    return (p.finite, version_key(p.suite), p.estimate if p.finite else float("-inf"))
 
 
 def one_point_per_model(points: Sequence[Point]) -> tuple[list[Point], list[Point]]:
@@ -99,6 +96,7 @@ def select_points(
     window_from: date | None = None,
     window_to: date | None = None,
     ceiling_minutes: float | None = DEFAULT_CEILING_MINUTES,
+    points_rule: str = "frontier",
 ) -> Selection:
     """Flag every point with whether the trend uses it and, if not, why.
 
@@ -106,7 +104,9 @@ def select_points(
     agent released in the window is not on the frontier if an earlier agent was better.
     Rows are returned sorted by release date, then model id, so fits are deterministic. A
     model present under two spellings keeps one point (``one_point_per_model``); the other is
-    returned with reason duplicate_model and takes no part in the frontier.
+    returned with reason duplicate_model and takes no part in the frontier. With
+    ``points_rule="all"`` every model in the window is used, frontier or not (``on_frontier``
+    still says which are).
     """
     def by_date(p: Point):
         return (p.release_date or date.max, p.model_id, p.source_model)
@@ -123,7 +123,7 @@ def select_points(
             reason = "no_release_date"
         elif not p.finite:
             reason = "no_estimate"
-        elif not on:
+        elif not on and points_rule == "frontier":
             reason = "not_frontier"
         elif window_from is not None and p.release_date < window_from:
             reason = "before_window"
@@ -134,4 +134,4 @@ def select_points(
         else:
             reason = None
         rows.append(SelectedPoint(p, on, reason is None, reason))
-    return Selection(tuple(rows), window_from, window_to, ceiling_minutes)
+    return Selection(tuple(rows), window_from, window_to, ceiling_minutes, points_rule)

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-EPOCH = date(1970, 1, 1)
+from horizon.trend.rules import day_number
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,8 @@ class Point:
 
     @property
     def x(self) -> float:
-        """Days since 1970-01-01: the regressor METR's doubling times are defined on (the
-        slope, hence the doubling time, does not depend on the origin; days, not years, do
-        reproduce METR's published figures to the third decimal)."""
-        return float((self.release_date - EPOCH).days) if self.release_date else math.nan
+        """The release date as a day number (``horizon.trend.rules.day_number``)."""
+        return day_number(self.release_date) if self.release_date else math.nan
 
     @property
     def finite(self) -> bool:
@@ -35,17 +33,3 @@ class Point:
             and self.estimate > 0
             and self.release_date is not None
         )
-
-
-def day_number(d: date) -> float:
-    return float((d - EPOCH).days)
-
-
-def date_from_day(x: float) -> date | None:
-    """The calendar date of day number ``x`` (rounded), or None when it is not a real date."""
-    if not math.isfinite(x):
-        return None
-    n = int(round(x))
-    if n < -719162 or n > 2932896:  # outside date.min .. date.max
-        return None
-    return date.fromordinal(EPOCH.toordinal() + n)

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
-from datetime import date
 
-import duckdb
 import numpy as np
 
 from horizon.errors import NotFoundError
 from horizon.trend.analysis import TrendResult
 from horizon.trend.forecast import Forecast
-from horizon.trend.frontier import FRONTIER_RULE
+from horizon.trend.frontier import frontier_rule
 from horizon.trend.points import Point
-
-# The suite whose headline snapshots are the default trend source.
-METR_HEADLINE_LABEL = "METR-Horizon-v1.1"
+from horizon.trend.rules import finite_or_none
+from horizon.trend.stored import latest_headline_snapshot, named_rows
 
 
 @dataclass(frozen=True)
@@ -31,27 +27,11 @@ class TrendSource:
     label: str | None               # publisher label, e.g. METR-Horizon-v1.1
 
 
-def latest_headline_snapshot(con: duckdb.DuckDBPyConnection, label: str = METR_HEADLINE_LABEL) -> int | None:
-    """The headline snapshot trends use by default, or None when the store has none.
-
-    Among snapshots labelled ``label`` that have published_horizons rows, the one with the
-    newest publisher version date (the ``snapshot_versions`` view), so that ingesting an older
-    vintage after a newer one does not change the headline; ties (the same version from two
-    sources, e.g. our embedded CSV and METR's raw YAML) go to the higher snapshot_id.
-    """
-    row = con.execute(
-        "SELECT snapshot_id FROM snapshot_versions WHERE publisher_label = ? AND has_headline"
-        " ORDER BY version_date DESC, snapshot_id DESC LIMIT 1",
-        [label],
-    ).fetchone()
-    return None if row is None else int(row[0])
-
-
-def _default_headline_snapshot(con, label: str = METR_HEADLINE_LABEL) -> int:
-    snapshot_id = latest_headline_snapshot(con, label)
+def _default_headline_snapshot(con) -> int:
+    snapshot_id = latest_headline_snapshot(con)
     if snapshot_id is None:
         raise NotFoundError(
-            f"no {label} headline snapshot in the store: run `horizon update` or"
+            "no published headline snapshot in the store: run `horizon update` or"
             " `horizon ingest` on a METR benchmark_results_1_1.yaml first"
         )
     return snapshot_id
@@ -73,28 +53,32 @@ def published_source(con, snapshot_id: int | None) -> TrendSource:
 
 
 def load_published_points(con, snapshot_id: int, level: int) -> list[Point]:
-    rows = con.execute(
+    rows = named_rows(
+        con,
         # METR's plain is_sota is its 50% frontier flag: it says nothing about the 80% frontier,
         # so without is_sota_p80 the publisher's 80% flag is unknown (NULL), not the 50% one.
         "SELECT model_id, source_model, release_date, estimate, ci_low, ci_high, suite,"
         " CASE WHEN is_sota_level IS NOT NULL THEN is_sota_level WHEN level = 50 THEN is_sota END"
-        " FROM published_horizons"
+        " AS published_sota FROM published_horizons"
         " WHERE snapshot_id = ? AND level = ? ORDER BY source_model",
         [snapshot_id, level],
-    ).fetchall()
-    return [Point(*r) for r in rows]
+    )
+    return [Point(**r) for r in rows]
 
 
-def _table_exists(con, name: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()[0])
+def load_trend_points(con, fit_id: int) -> list[Point]:
+    """The points a stored trend fit used."""
+    rows = named_rows(
+        con,
+        "SELECT model_id, source_model, release_date, estimate, ci_low, ci_high, suite, published_sota"
+        " FROM trend_points WHERE fit_id = ? AND used ORDER BY release_date, model_id",
+        [fit_id],
+    )
+    return [Point(**r) for r in rows]
 
 
 def runs_source(con, fit_id: int | None) -> TrendSource:
     """A run-level fit (kind run_horizons): the given one or the newest."""
-    if not _table_exists(con, "fit_horizons"):
-        raise NotFoundError("this store has no run-level fits (table fit_horizons is missing)")
     if fit_id is None:
         row = con.execute(
             "SELECT max(fit_id) FROM fits WHERE kind = 'run_horizons'"
@@ -112,189 +96,201 @@ def runs_source(con, fit_id: int | None) -> TrendSource:
 
 def load_run_points(con, fit_id: int, level: int) -> tuple[list[Point], dict[str, np.ndarray]]:
     """Point estimates and bootstrap replicates of a run-level fit at ``level``."""
-    rows = con.execute(
+    rows = named_rows(
+        con,
         # release_date_missing: the run fit placed the agent anyway; a trend cannot.
-        "SELECT model_id, source_model, CASE WHEN release_date_missing THEN NULL ELSE release_date END,"
-        " estimate, ci_low, ci_high FROM fit_horizons"
+        "SELECT model_id, source_model, CASE WHEN release_date_missing THEN NULL ELSE release_date END"
+        " AS release_date, estimate, ci_low, ci_high FROM fit_horizons"
         " WHERE fit_id = ? AND level = ? ORDER BY source_model",
         [fit_id, level],
-    ).fetchall()
-    points = [Point(r[0], r[1], r[2], r[3], r[4], r[5], None, None) for r in rows]
+    )
+    points = [Point(**r) for r in rows]
     reps: dict[str, np.ndarray] = {}
-    if _table_exists(con, "fit_replicates"):
-        data = con.execute(
-            "SELECT source_model, replicate, horizon_minutes FROM fit_replicates"
-            " WHERE fit_id = ? AND level = ? ORDER BY source_model, replicate",
-            [fit_id, level],
-        ).fetchall()
-        if data:
-            n = max(r[1] for r in data) + 1
-            for name in {r[0] for r in data}:
-                reps[name] = np.full(n, np.nan)
-            for name, i, h in data:
-                reps[name][i] = np.nan if h is None else h
+    data = named_rows(
+        con,
+        "SELECT source_model, replicate, horizon_minutes FROM fit_replicates"
+        " WHERE fit_id = ? AND level = ? ORDER BY source_model, replicate",
+        [fit_id, level],
+    )
+    if data:
+        n = max(r["replicate"] for r in data) + 1
+        for r in data:
+            reps.setdefault(r["source_model"], np.full(n, np.nan))[r["replicate"]] = (
+                np.nan if r["horizon_minutes"] is None else r["horizon_minutes"]
+            )
     return points, reps
 
 
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _num(v):
-    """DuckDB stores inf fine, but JSON and reports want None for 'no finite value'."""
-    if v is None:
-        return None
-    v = float(v)
-    return v if math.isfinite(v) else None
-
-
-def _insert_rows(con, table: str, rows: list[list], chunk: int = 500) -> None:
-    """Insert rows with one multi-row VALUES statement per chunk: DuckDB's executemany runs
-    one statement per row, several times slower for the hundreds of backtest rows."""
-    if not rows:
+def insert_records(con, table: str, records: list[dict], chunk: int = 500) -> None:
+    """Insert rows given as {column: value}, naming every column, with one multi-row VALUES
+    statement per chunk: DuckDB's executemany runs one statement per row, several times
+    slower for the hundreds of backtest rows."""
+    if not records:
         return
-    one = "(" + ", ".join(["?"] * len(rows[0])) + ")"
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
-        con.execute(f"INSERT INTO {table} VALUES " + ", ".join([one] * len(part)), [v for r in part for v in r])
+    columns = list(records[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    one = "(" + ", ".join(["?"] * len(columns)) + ")"
+    for start in range(0, len(records), chunk):
+        part = records[start : start + chunk]
+        con.execute(
+            f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(part)),
+            [r[c] for r in part for c in columns],
+        )
 
 
 def _params(f) -> dict:
     if f.fit is None:
-        return {"skipped": f.skipped}
-    return {k: _num(v) for k, v in f.fit.named_params().items()}
+        return {"skipped": f.note}
+    return {k: finite_or_none(v) for k, v in f.fit.named_params().items()}
 
 
-def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource) -> None:
+def _backtest_columns(bt) -> dict:
+    if bt is None:
+        return dict.fromkeys(("bt_n_cutoffs", "bt_n_predictions", "bt_mae_log", "bt_median_abs_log", "bt_rmse_log",
+                              "bt_bias_log", "bt_n_infinite", "bt_cov80", "bt_cov95"))
+    return {
+        "bt_n_cutoffs": bt.n_cutoffs,
+        "bt_n_predictions": bt.n_predictions,
+        "bt_mae_log": finite_or_none(bt.mean_abs_log_error),
+        "bt_median_abs_log": finite_or_none(bt.median_abs_log_error),
+        "bt_rmse_log": finite_or_none(bt.rmse_log),
+        "bt_bias_log": finite_or_none(bt.mean_log_error),
+        "bt_n_infinite": bt.n_infinite,
+        "bt_cov80": finite_or_none(bt.coverage80),
+        "bt_cov95": finite_or_none(bt.coverage95),
+    }
+
+
+def publisher_claims(con, snapshot_id: int) -> list[dict]:
+    """The publisher's own doubling times stated in a headline snapshot."""
+    return named_rows(
+        con,
+        "SELECT window_name AS window, point_estimate AS doubling_days, ci_low, ci_high"
+        " FROM publisher_doubling_times WHERE snapshot_id = ? ORDER BY window_name",
+        [snapshot_id],
+    )
+
+
+def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource, warnings=(), checks=()) -> None:
     spec = result.spec
     used = result.used
-    models = json.dumps([p.model_id for p in used])
-    first = min(p.release_date for p in used)
-    last = max(p.release_date for p in used)
-    form_rows = []
-    for f in result.forms:
-        bt = f.backtest
-        form_rows.append(
-            [
-                fit_id, f.form, spec.level, source.kind, source.snapshot_id, source.source_fit_id,
-                spec.window_from, spec.window_to, spec.ceiling_minutes, FRONTIER_RULE, first, last,
-                len(used), models, _num(f.doubling_days), _num(f.doubling_months), _num(f.ci_low),
-                _num(f.ci_high), f.ci_level, f.interval_method, f.interval_text, f.n_replicates,
-                _num(f.r2), None if f.fit is None else f.fit.sse, _num(f.aic), _num(f.bic),
-                json.dumps(_params(f), sort_keys=True),
-                f.break_date, _num(f.p_value),
-                result.break_test.method if (f.form == "piecewise" and result.break_test) else None,
-                None if bt is None else bt.n_cutoffs, None if bt is None else bt.n_predictions,
-                None if bt is None else _num(bt.mean_abs_log_error),
-                None if bt is None else _num(bt.median_abs_log_error),
-                None if bt is None else _num(bt.rmse_log), None if bt is None else _num(bt.mean_log_error),
-                None if bt is None else bt.n_infinite,
-                None if bt is None else _num(bt.coverage80), None if bt is None else _num(bt.coverage95),
-                f.identified, f.note,   # migration 0005
-            ]
-        )
-    _insert_rows(con, "trend_fits", form_rows)
-    _insert_rows(
-        con,
-        "trend_points",
-        [
-            [fit_id, spec.level, r.point.source_model, r.point.model_id, r.point.release_date,
-             _num(r.point.estimate), _num(r.point.ci_low), _num(r.point.ci_high), r.point.suite,
-             r.point.published_sota, r.on_frontier, r.used, r.excluded_reason]
-            for r in result.selection.rows
-        ],
-    )
-    _insert_rows(
-        con,
-        "trend_backtests",
-        [
-            [fit_id, p.form, p.cutoff, p.n_train, p.model_id, p.release_date, p.observed,
-             _num(p.predicted), _num(p.lo80), _num(p.hi80), _num(p.lo95), _num(p.hi95)]
-            for p in result.predictions
-        ],
-    )
+    common = {
+        "fit_id": fit_id,
+        "level": spec.level,
+        "source_kind": source.kind,
+        "snapshot_id": source.snapshot_id,
+        "source_fit_id": source.source_fit_id,
+        "window_from": spec.window_from,
+        "window_to": spec.window_to,
+        "ceiling_minutes": spec.ceiling_minutes,
+        "frontier_rule": frontier_rule(spec.points),
+        "points": spec.points,
+        "first_release": min(p.release_date for p in used),
+        "last_release": max(p.release_date for p in used),
+        "n_models": len(used),
+        "models": json.dumps([p.model_id for p in used]),
+    }
+    bt = result.break_test
+    insert_records(con, "trend_fits", [
+        common | {
+            "form": f.form,
+            "doubling_days": finite_or_none(f.doubling_days),
+            "doubling_months": finite_or_none(f.doubling_months),
+            "ci_low": finite_or_none(f.ci_low),
+            "ci_high": finite_or_none(f.ci_high),
+            "ci80_low": finite_or_none(f.ci80_low),
+            "ci80_high": finite_or_none(f.ci80_high),
+            "ci_level": f.ci_level,
+            "interval_method": f.interval_method,
+            "interval_text": f.interval_text,
+            "n_replicates": f.n_replicates,
+            "status": f.status.code,
+            "r2": finite_or_none(f.r2),
+            "sse": None if f.fit is None else f.fit.sse,
+            "aic": finite_or_none(f.aic),
+            "bic": finite_or_none(f.bic),
+            "params": json.dumps(_params(f), sort_keys=True),
+            "break_date": f.break_date,
+            "p_value": finite_or_none(bt.p_value) if (f.break_date and bt) else None,
+            # The break test in words: its result (edge of the grid, resting on one model) and method.
+            "break_test": f"{bt.summary()} Method: {bt.method}." if (f.break_date and bt) else None,
+            "identified": f.identified,
+            "note": f.note,
+        } | _backtest_columns(f.backtest)
+        for f in result.forms
+    ])
+    insert_records(con, "trend_warnings", [{"fit_id": fit_id, "code": w.code, "text": w.text} for w in warnings])
+    if bt is not None:
+        top = bt.most_influential
+        insert_records(con, "trend_break_tests", [{
+            "fit_id": fit_id, "level": spec.level, "statistic": bt.statistic, "p_value": bt.p_value,
+            "p_value_wild": bt.p_value_wild, "n_replicates": bt.n_replicates, "break_date": bt.break_date,
+            "grid_first": bt.grid_first, "grid_last": bt.grid_last, "at_grid_edge": bt.at_grid_edge,
+            "leave_one_out": json.dumps([{"model_id": m, "p_value": p} for m, p in bt.leave_one_out]),
+            "most_influential_model": None if top is None else top[0],
+            "p_value_without_it": None if top is None else top[1],
+            "rests_on_one_model": bt.rests_on_one_model, "summary": bt.summary(), "method": bt.method,
+        }])
+    insert_records(con, "trend_publisher_checks", [
+        {
+            "fit_id": fit_id, "window_name": c.window, "published": c.published,
+            "published_ci_low": c.published_ci_low, "published_ci_high": c.published_ci_high,
+            "ours": finite_or_none(c.ours), "ours_ci_low": finite_or_none(c.ours_ci_low),
+            "ours_ci_high": finite_or_none(c.ours_ci_high), "gap_days": finite_or_none(c.gap_days),
+            "flagged": c.flagged, "cause": c.cause,
+        }
+        for c in checks
+    ])
+    insert_records(con, "trend_points", [
+        {
+            "fit_id": fit_id, "level": spec.level, "source_model": r.point.source_model,
+            "model_id": r.point.model_id, "release_date": r.point.release_date,
+            "estimate": finite_or_none(r.point.estimate), "ci_low": finite_or_none(r.point.ci_low),
+            "ci_high": finite_or_none(r.point.ci_high), "suite": r.point.suite,
+            "published_sota": r.point.published_sota, "on_frontier": r.on_frontier, "used": r.used,
+            "excluded_reason": r.excluded_reason,
+        }
+        for r in result.selection.rows
+    ])
+    insert_records(con, "trend_backtests", [
+        {
+            "fit_id": fit_id, "form": p.form, "cutoff_date": p.cutoff, "n_train": p.n_train,
+            "model_id": p.model_id, "release_date": p.release_date, "observed_log": p.observed,
+            "predicted_log": finite_or_none(p.predicted), "lo80": finite_or_none(p.lo80),
+            "hi80": finite_or_none(p.hi80), "lo95": finite_or_none(p.lo95), "hi95": finite_or_none(p.hi95),
+        }
+        for p in result.predictions
+    ])
+
+
+def save_coverage(con, fit_id: int, rows) -> None:
+    insert_records(con, "interval_coverage", [
+        {"fit_id": fit_id, "scenario": r.scenario, "method": r.method, "n_points": r.n_points, "level": r.level,
+         "coverage": r.coverage, "n_datasets": r.n_datasets, "chosen": r.chosen}
+        for r in rows
+    ])
 
 
 def save_forecasts(con, fit_id: int, trend_fit_ids: dict[int, int], forecasts: list[Forecast]) -> None:
-    _insert_rows(
-        con,
-        "forecasts",
-        [
-            [fit_id, trend_fit_ids[f.level], f.threshold, f.label, f.form, f.hours, f.level, f.as_of,
-             f.date_point, f.date_median, f.lo80, f.hi80, f.lo95, f.hi95, f.beyond_ceiling,
-             f.reached_by_as_of, f.n_replicates, f.n_never, f.interval_method, f.source]
-            for f in forecasts
-        ],
-    )
-
-
-# --- reading stored results ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoredTrend:
-    """The exponential row of a stored trend fit, with its provenance: what `cite` prints."""
-
-    fit_id: int
-    level: int
-    source_kind: str
-    snapshot_id: int | None
-    source_fit_id: int | None
-    window_from: date | None
-    window_to: date | None
-    ceiling_minutes: float | None
-    frontier_rule: str
-    first_release: date
-    last_release: date
-    n_models: int
-    models: tuple[str, ...]
-    doubling_days: float
-    doubling_months: float
-    ci_low: float | None
-    ci_high: float | None
-    ci_level: float
-    interval_method: str
-    interval_text: str
-    r2: float
-    code_version: str
-    created_at: object
-    snapshots: tuple[dict, ...]     # snapshot_id, origin, sha256, retrieved_at, publisher_label
-    note: str | None = None         # why doubling_days is missing (e.g. the horizon did not grow)
-
-
-def latest_trend_fit_id(con, level: int | None = None) -> int | None:
-    """The newest exponential trend fit at ``level``, preferring one fitted on published
-    headline figures (the number people quote) over one fitted on a run-level fit."""
-    sql = ("SELECT fit_id FROM trend_fits WHERE form = 'exponential'"
-           + (" AND level = ?" if level is not None else "")
-           + " ORDER BY source_kind = 'published' DESC, fit_id DESC LIMIT 1")
-    row = con.execute(sql, [level] if level is not None else []).fetchone()
-    return None if row is None else int(row[0])
-
-
-def load_stored_trend(con, fit_id: int) -> StoredTrend:
-    row = con.execute(
-        "SELECT t.fit_id, t.level, t.source_kind, t.snapshot_id, t.source_fit_id, t.window_from,"
-        " t.window_to, t.ceiling_minutes, t.frontier_rule, t.first_release, t.last_release,"
-        " t.n_models, t.models, t.doubling_days, t.doubling_months, t.ci_low, t.ci_high, t.ci_level,"
-        " t.interval_method, t.interval_text, t.r2, f.code_version, f.created_at, f.input_snapshots, t.note"
-        " FROM trend_fits t JOIN fits f USING (fit_id) WHERE t.fit_id = ? AND t.form = 'exponential'",
-        [fit_id],
-    ).fetchone()
-    if row is None:
-        raise NotFoundError(f"fit {fit_id}: no stored trend fit with that id (run `horizon trend`)")
-    snap_ids = sorted(int(s) for s in json.loads(row[23]))
-    snaps = tuple(
-        {"snapshot_id": s[0], "origin": s[1], "sha256": s[2], "retrieved_at": s[3], "publisher_label": s[4],
-         "published_version": s[5]}
-        for s in con.execute(
-            # published_version: the version a row of our embedded copy says it comes from.
-            "SELECT snapshot_id, origin, sha256, retrieved_at, publisher_label,"
-            " (SELECT max(p.published_version) FROM published_horizons p WHERE p.snapshot_id = s.snapshot_id)"
-            " FROM snapshots s"
-            " WHERE snapshot_id IN (SELECT unnest(?::INTEGER[])) ORDER BY snapshot_id",
-            [snap_ids],
-        ).fetchall()
-    )
-    return StoredTrend(
-        *row[:12], tuple(json.loads(row[12])), *row[13:23], snaps, row[24]
-    )
+    insert_records(con, "forecasts", [
+        {
+            "fit_id": fit_id, "trend_fit_id": trend_fit_ids[f.level], "threshold": f.threshold,
+            "label": f.label, "form": f.form, "hours": f.hours, "level": f.level, "as_of": f.as_of,
+            "date_point": f.date_point, "date_median": f.date_median, "lo80": f.lo80, "hi80": f.hi80,
+            "lo95": f.lo95, "hi95": f.hi95, "beyond_ceiling": f.beyond_ceiling,
+            "reached_by_as_of": f.reached_by_as_of, "n_replicates": f.n_replicates, "n_never": f.n_never,
+            "interval_method": f.interval_method, "source": f.source,
+        }
+        for f in forecasts
+    ])
+    insert_records(con, "forecast_reach", [
+        {
+            "fit_id": fit_id, "threshold": f.threshold, "form": f.form, "date_median": f.reach_median,
+            "lo80": f.reach_lo80, "hi80": f.reach_hi80, "lo95": f.reach_lo95, "hi95": f.reach_hi95,
+            "interval_method": f.reach_interval_method,
+        }
+        for f in forecasts
+    ])

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from horizon import __version__
-from horizon.errors import HorizonError
 from horizon.report import data
 from horizon.report.context import Context
 from horizon.report.markup import Html, esc, fmt_number, tag
@@ -15,37 +13,11 @@ from horizon.report.tables import Column, table
 
 
 def citation_sentence(ctx: Context, fit: dict[str, Any]) -> str:
-    """The sentence `horizon cite --fit ID` prints for the same fit, word for word.
+    """The sentence `horizon cite --fit ID` prints for the same fit, word for word."""
+    from horizon.trend.cite import sentence
+    from horizon.trend.stored import load_stored_trend
 
-    Falls back to our own wording only if the trend package cannot load the stored fit.
-    """
-    try:
-        from horizon.trend.cite import sentence
-        from horizon.trend.store import load_stored_trend
-
-        return sentence(load_stored_trend(ctx.con, int(fit["fit_id"])))
-    except (ImportError, HorizonError):
-        return fallback_sentence(ctx, fit)
-
-
-def fallback_sentence(ctx: Context, fit: dict[str, Any]) -> str:
-    snap = ctx.snapshot(fit["snapshot_id"]) if fit.get("snapshot_id") is not None else None
-    source = (
-        f"{snap.vintage_label}, snapshot #{snap.snapshot_id} (sha256 {snap.sha256[:12]}…, retrieved "
-        f"{snap.retrieved_at.date().isoformat()})"
-        if snap else f"run-level fit #{fit.get('source_fit_id')}"
-    )
-    interval = (
-        f" (95% interval {fmt_number(fit['ci_low'])}–{fmt_number(fit['ci_high'])} days, {fit.get('interval_text') or fit.get('interval_method')})"
-        if fit.get("ci_low") is not None and fit.get("ci_high") is not None else ""
-    )
-    ceiling = f"; estimates above {fit['ceiling_minutes'] / 60:g} h left out" if fit.get("ceiling_minutes") else ""
-    return (
-        f"The {fit['level']}% time horizon of frontier AI agents doubled every {fmt_number(fit['doubling_days'])} days"
-        f"{interval}: ordinary least squares of ln(horizon) on release date over {fit['n_models']} frontier models"
-        f" released {td.iso(fit.get('first_release'))} to {td.iso(fit.get('last_release'))}"
-        f" ({fit['frontier_rule']}{ceiling}), from {source}; computed with horizon {__version__}."
-    )
+    return sentence(load_stored_trend(ctx.con, int(fit["fit_id"])))
 
 
 def publisher_sentence(ctx: Context, claim: data.DoublingClaim) -> str:

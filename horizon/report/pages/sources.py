@@ -9,14 +9,17 @@ from horizon.report.context import Context
 from horizon.report.markup import Html, esc, fmt_duration, tag
 from horizon.report.pages.layout import Body, Page
 from horizon.report.tables import Column, table
+from horizon.trend.rules import DEFAULT_CEILING_MINUTES
+
+_CEILING_HOURS = f"{DEFAULT_CEILING_MINUTES / 60:g} hours"
 
 METHODS = (
     ("Frontier", "A model is on the frontier if its estimate is at least the highest estimate of every model "
      "released on or before its release date (ties count); p50 and p80 separately."),
     ("Doubling time", "Ordinary least squares of ln(horizon) on release date over frontier models in a window; "
      "doubling time = ln 2 / slope. The default window follows METR’s from_2023_on: frontier models released "
-     "from 2023-01-01, leaving out points whose central p50 exceeds 16 hours."),
-    ("Measurable ceiling", "METR’s task suites hold nothing much longer than 16 hours of human time; estimates "
+     f"from 2023-01-01, leaving out points whose central p50 exceeds {_CEILING_HOURS}."),
+    ("Measurable ceiling", f"METR’s task suites hold nothing much longer than {_CEILING_HOURS} of human time; estimates "
      "above it extrapolate the fitted curve and are marked ▲ in every table and chart."),
     ("Per-model horizon from runs", "Logistic regression of success on log2(human minutes), each run weighted by "
      "1 / (runs of its task) × 1 / √(tasks in its family), L2 penalty on the slope only (C = 10); the horizon at "

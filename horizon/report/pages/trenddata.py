@@ -9,13 +9,13 @@ from typing import Any
 
 from horizon.report import data
 from horizon.report.context import Context
+from horizon.trend.rules import day_number, slope_for_doubling
 
-EPOCH = date(1970, 1, 1)
 CURVE_STEP_DAYS = 30  # a point a month draws every form smoothly at this width
 
 
 def day(d: date) -> float:
-    return float((d - EPOCH).days)
+    return day_number(d)
 
 
 def iso(d: date | None) -> str | None:
@@ -31,17 +31,10 @@ def params(row: dict[str, Any]) -> dict[str, float]:
 
 def curve_values(form: str, p: dict[str, float], days: list[float]) -> list[float | None]:
     """ln-minutes of a stored trend form at the given day numbers (None where it diverges)."""
-    import numpy as np
+    from horizon.trend.forms import stored_curve
 
-    from horizon.trend.forms import curve
-
-    order = {"exponential": ("a", "b"), "piecewise": ("a", "b1", "b2", "c"),
-             "superexponential": ("a", "D", "g"), "saturating": ("a", "b", "U")}.get(form)
-    if order is None or any(k not in p for k in order) or "x_ref" not in p:
-        return [None] * len(days)
-    u = np.asarray(days, dtype=float) - float(p["x_ref"])
-    y = curve(form, tuple(float(p[k]) for k in order), u)
-    return [float(v) if math.isfinite(v) else None for v in y]
+    y = stored_curve(form, p, days)
+    return [None] * len(days) if y is None else [float(v) if math.isfinite(v) else None for v in y]
 
 
 def date_grid(start: date, end: date) -> list[date]:
@@ -98,7 +91,7 @@ def trend_records(fit: dict[str, Any], end: date | None = None) -> list[dict[str
             continue
         rec = dict(date=iso(d), fit=math.exp(y), low=None, high=None)
         if band and centre_y is not None:
-            steep, shallow = math.log(2) / low_d, math.log(2) / high_d
+            steep, shallow = slope_for_doubling(low_d), slope_for_doubling(high_d)
             a = centre_y + steep * (x - centre_x)
             b = centre_y + shallow * (x - centre_x)
             rec["low"], rec["high"] = math.exp(min(a, b)), math.exp(max(a, b))

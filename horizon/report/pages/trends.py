@@ -11,8 +11,7 @@ from horizon.report.markup import Html, esc, fmt_number
 from horizon.report.pages import trenddata as td
 from horizon.report.pages.layout import Body, Chart, Page
 from horizon.report.tables import Column, table
-
-FORM_ORDER = ("exponential", "piecewise", "superexponential", "saturating")
+from horizon.trend.forms import FORM_NAMES as FORM_ORDER  # the one list of forms, in table order
 
 
 def _order(fits: list[dict[str, Any]]) -> list[dict[str, Any]]:

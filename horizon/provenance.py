@@ -74,3 +74,33 @@ def latest_fit(con: duckdb.DuckDBPyConnection, kind: str) -> int | None:
     evaluation); trends and run-level fits choose theirs by what they were fitted on instead."""
     row = con.execute("SELECT max(fit_id) FROM fits WHERE kind = ?", [kind]).fetchone()
     return None if row is None or row[0] is None else int(row[0])
+
+
+def cited_sources(con: duckdb.DuckDBPyConnection, snapshot_ids: Sequence[int],
+                  urls: Mapping[int, str] | None = None):
+    """The published data sets behind ``snapshot_ids``, as citations name them: publisher (from
+    the web address the data is published at), title with version, address, version date,
+    retrieval date and sha256. ``urls`` gives the address per snapshot where the caller knows
+    it better (an indicator series' page); otherwise the rows' own source_url, or the origin when
+    it was fetched from the web."""
+    from horizon.citation import Source, publication_page, publisher_of
+
+    ids = sorted({int(s) for s in snapshot_ids})
+    if not ids:
+        return ()
+    rows = con.execute(
+        "SELECT s.snapshot_id, s.origin, s.sha256, CAST(s.retrieved_at AS DATE), s.publisher_label,"
+        " v.published_version,"
+        " try_cast(regexp_extract(v.published_version, '\\d{4}-\\d{2}-\\d{2}') AS DATE),"
+        " (SELECT min(p.source_url) FROM published_horizons p WHERE p.snapshot_id = s.snapshot_id)"
+        " FROM snapshots s JOIN snapshot_versions v USING (snapshot_id)"
+        " WHERE list_contains(?, s.snapshot_id) ORDER BY s.snapshot_id",
+        [ids],
+    ).fetchall()
+    out = []
+    for sid, origin, sha, retrieved, label, version, issued, row_url in rows:
+        fetched = origin if origin.lower().startswith(("http://", "https://")) else None
+        url = (urls or {}).get(sid) or row_url or fetched or publication_page(label)
+        title = version or label or origin
+        out.append(Source(publisher_of(url, label or "unknown publisher"), title, url, issued, retrieved, sha))
+    return tuple(out)

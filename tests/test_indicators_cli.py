@@ -59,13 +59,14 @@ def test_unknown_series_is_one_line_listing_the_known_ones(db):
 
 def test_cite_indicator_gives_value_date_source_and_caveat_in_three_formats(db):
     text = run_cli("--db", db, "cite", "--indicator", "anthropic_al4_plus", env=ENV).stdout
-    assert text.startswith("Anthropic R&D work Claude leads (AL4+ share) was 26% (Anthropic, 2026-08-01), from 22% before;")
-    assert "an extrapolation beyond the data" in text and "caveat: " in text
-    assert "source: https://www.anthropic.com/institute/measuring-pace-of-ai-development" in text
+    assert text.startswith("Anthropic R&D work Claude leads (AL4+ share) was 26% (Anthropic, 2026-08-01), as published"
+                           " by Anthropic, from 22% in the reading before.")
+    assert "an extrapolation beyond the data" in text and "Caveat: " in text
     doc = json.loads(run_cli("--db", db, "cite", "--indicator", "anthropic_al4_plus", "--format", "json", env=ENV).stdout)
     assert doc["sentence"] == text.strip() and doc["value"] == 26.0 and doc["target"]["extrapolation"] is True
-    assert run_cli("--db", db, "cite", "--indicator", "anthropic_al4_plus", "--format", "bibtex", env=ENV).stdout.startswith(
-        "@misc{horizon_indicator_anthropic_al4_plus_")
+    assert doc["sources"][0]["url"] == "https://www.anthropic.com/institute/measuring-pace-of-ai-development"
+    bib = run_cli("--db", db, "cite", "--indicator", "anthropic_al4_plus", "--format", "bibtex", env=ENV).stdout
+    assert bib.startswith("@misc{anthropic-al4-plus-2026-08-01,") and "author = {{Anthropic}}" in bib
 
 
 def test_named_queries_answer_latest_history_and_ladder_status(db):

@@ -176,13 +176,13 @@ def test_cite_scenario_quotes_the_stored_fit_and_says_it_is_a_scenario(db):
         con.close()
     sentence = text.stdout.strip()
     assert sentence.startswith("Scenario, not a prediction: under the explosive multiplier scenario")
-    assert f"10x on {ten.isoformat()}" in sentence and f"scenarios fit {fit_id})." in sentence
+    assert f"10x on {ten.isoformat()}" in sentence and f"scenarios fit {fit_id}:" in sentence
     assert "software_returns 1.25" in sentence and "sha256 " in sentence
     doc = json.loads(run_cli("--db", path, "cite", "--scenario", "plateau", "--format", "json", env=env).stdout)
-    assert doc["label"] == "scenario, not a prediction" and doc["fit_id"] == fit_id
+    assert doc["label"] == "scenario, not a prediction" and doc["fit_id"] == fit_id and doc["kind"] == "scenario"
     assert doc["parameters"]["plateau_ceiling_hours"] == 167.0 and doc["blowup"] is None
     bib = run_cli("--db", path, "cite", "--scenario", "expanding_pie", "--format", "bibtex", env=env).stdout
-    assert bib.startswith(f"@misc{{horizon_scenario_{fit_id}_expanding_pie,")
+    assert bib.startswith("@misc{horizon-scenario-expanding-pie-2026-03-03,") and "author = {{METR}}" in bib
 
 
 def test_cite_with_an_unknown_scenario_lists_the_known_ones(db):

@@ -9,10 +9,11 @@ from dataclasses import replace
 import pytest
 import yaml
 
+from horizon.citation import document
 from horizon.ingest import ingest
 from horizon.trend.analysis import TrendSpec
 from horizon.trend.api import run_default_trends, run_trend
-from horizon.trend.cite import citation_document, sentence, stored_for_citation
+from horizon.trend.cite import citation, sentence, stored_for_citation
 from tests.conftest import METR, VINTAGES, run_cli
 
 FAST = TrendSpec(n_boot=2000, n_boot_forms=100, n_break_boot=99)
@@ -60,13 +61,13 @@ def test_cite_sentence_numbers_equal_the_stored_row(con, config, headline):
     ).fetchone()
     stored = stored_for_citation(con, run.fit_id)
     text = sentence(stored)
-    m = re.search(r"doubled every ([\d.]+) days \(95% CI ([\d.]+) to ([\d.]+) days", text)
+    m = re.search(r"doubled every ([\d.]+) days \(95% confidence interval ([\d.]+) to ([\d.]+) days", text)
     assert m, text
     assert [float(v) for v in m.groups()] == [round(row[0], 1), round(row[1], 1), round(row[2], 1)]
-    assert f"between {row[4].isoformat()} and {row[5].isoformat()} ({row[3]} frontier models" in text
+    assert f"between {row[4].isoformat()} and {row[5].isoformat()}, on METR's published estimates for {row[3]} frontier models" in text
     sha = con.execute("SELECT sha256 FROM snapshots WHERE snapshot_id = ?", [headline[-1]]).fetchone()[0]
-    assert f"sha256 {sha[:12]}" in text and "as retrieved on 2026-03-01" in text
-    doc = citation_document(stored)
+    assert f"sha256 {sha[:12]}" in text and "retrieved 2026-03-01" in text
+    doc = document(citation(stored))
     assert (doc["doubling_days"], doc["ci_low"], doc["ci_high"]) == row[:3]
     assert doc["snapshots"][0]["sha256"] == sha
 
@@ -97,7 +98,8 @@ def test_trend_forecast_and_cite_commands_print_one_json_document_each(tmp_path)
         (doc["doubling_days"], doc["ci_low"], doc["ci_high"]), abs=1e-6)
     assert len(cite["snapshots"][0]["sha256"]) == 64
     bib = run_cli("--db", db, "cite", "--format", "bibtex", env=ENV).stdout
-    assert bib.startswith("@misc{horizon_trend_") and cite["snapshots"][0]["sha256"] in bib
+    assert bib.startswith("@misc{metr-" + cite["snapshots"][0]["sha256"][:8] + "-p50-doubling-from-2023-01-01,")
+    assert "author = {{METR}}" in bib and "url = {https://metr.org/time-horizons}" in bib
     fc = run_cli("--db", db, "forecast", "--threshold", "work-month-50", "--as-of", "2026-03-01", "--json", env=ENV)
     assert fc.exit_code == 0, fc.output
     fdoc = json.loads(fc.stdout)

@@ -257,17 +257,20 @@ def _interval(lo, hi) -> str:
 
 
 @cli.command("cite")
-@click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "csl-json", "json"]), default="text",
+              show_default=True, help="text: the sentence to quote; bibtex / csl-json: for a reference manager.")
+@json_option
 @click.option("--fit", "fit_id", type=int, default=None,
-              help="Trend fit to cite (default: the canonical trend at --level: newest published version, default options).")
+              help="The stored fit to cite: a trend fit (default: the canonical trend at --level: newest published"
+                   " version, default options), or with --indicator / --scenario an indicators / scenarios fit.")
 @click.option("--level", type=click.Choice(["50", "80"]), default="50", show_default=True)
 @click.option("--indicator", "indicator", default=None, metavar="SERIES",
               help="Cite an indicator or ladder benchmark instead (see `horizon indicators`, `horizon ladder`).")
 @click.option("--scenario", default=None, help="Cite this scenario of the newest scenarios fit (or of --fit ID):"
               " amdahl, explosive, plateau, expanding_pie.")
 @click.pass_obj
-def cite_cmd(config, fmt, fit_id, level, indicator, scenario):
-    """Print a copy-exact citation of a stored doubling time.
+def cite_cmd(config, fmt, as_json, fit_id, level, indicator, scenario):
+    """Print a citation of a stored doubling time, indicator or scenario.
 
     Cites the canonical trend (newest published version, default options) unless --fit names
     another stored trend fit; exploratory trends never change it. Reads the stored trend (never
@@ -281,30 +284,24 @@ def cite_cmd(config, fmt, fit_id, level, indicator, scenario):
       horizon cite --indicator anthropic_al4_plus
       horizon cite --scenario explosive
     """
+    from horizon.citation import render
     from horizon.store import connect
 
-    if indicator is not None:  # the indicators package words it, in the same three formats
-        from horizon.indicators import cite
-
-        doc = cite.citation(connect(config.db_path), indicator, fit_id)
-        if fmt == "json":
-            emit_json(cite.citation_document(doc))
-        else:
-            click.echo(cite.bibtex(doc) if fmt == "bibtex" else cite.sentence(doc))
-        return
-    if scenario:   # the scenario model's citation (horizon.scenarios.cite); --fit is then a scenarios fit
-        from horizon.scenarios.cite import cite as cite_scenario
-
-        text, doc = cite_scenario(connect(config.db_path), scenario, fit_id, fmt)
-        emit_json(doc) if doc is not None else click.echo(text)
-        return
-    from horizon.trend.cite import bibtex, citation_document, sentence, stored_for_citation
-
     con = connect(config.db_path)
-    stored = stored_for_citation(con, fit_id, int(level))
-    if fmt == "json":
-        emit_json(citation_document(stored))
-    elif fmt == "bibtex":
-        click.echo(bibtex(stored))
+    if indicator is not None:
+        from horizon.indicators.cite import citation as indicator_citation
+
+        cited = indicator_citation(con, indicator, fit_id)
+    elif scenario:
+        from horizon.scenarios.cite import citation as scenario_citation
+
+        cited = scenario_citation(con, scenario, fit_id)
     else:
-        click.echo(sentence(stored))
+        from horizon.trend.cite import citation, stored_for_citation
+
+        cited = citation(stored_for_citation(con, fit_id, int(level)))
+    out = render(cited, "json" if as_json else fmt)
+    if isinstance(out, str):
+        click.echo(out)
+    else:
+        emit_json(out)

@@ -1,4 +1,4 @@
-"""`horizon cite --scenario NAME`: one copy-exact sentence (and BibTeX / JSON) for a stored scenario.
+"""`horizon cite --scenario NAME`: a stored scenario as a citation (sentence, BibTeX, CSL-JSON, JSON).
 
 Every number is read from the stored scenarios fit (never rerun here), so the citation matches
 what `horizon scenarios`, the Scenarios page and the named queries show. Each sentence says it
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 
+from horizon.citation import Citation, stable_key
 from horizon.scenarios.dynamics import scenario as scenario_named
 from horizon.scenarios.store import StoredScenarios
 
@@ -40,57 +41,61 @@ def _crossings_text(stored: StoredScenarios, scenario: str) -> str:
     return "; ".join(parts)
 
 
-def _source_text(stored: StoredScenarios, full_hash: bool) -> str:
-    out = []
-    for s in stored.snapshots:
-        digest = s["sha256"] if full_hash else s["sha256"][:12]
-        label = s.get("published_version") or s["publisher_label"] or s["origin"]
-        out.append(f"{label} as retrieved on {s['retrieved_at'].date().isoformat()}, sha256 {digest}")
-    return "; ".join(out)
+def claim(stored: StoredScenarios, scenario: str) -> str:
+    """The scenario's finding in plain words, labelled as a scenario."""
+    o = stored.outcome(scenario)
+    run = stored.run
+    blowup = (f"; the 80% time horizon blows up (reaches infinity) on {_date(o['blowup_date'])}"
+              f" ({_interval(o, 'blowup_lo80', 'blowup_hi80')})" if o["blowup_n_never"] is not None else "")
+    return (
+        f"Scenario, not a prediction: under the {o['title']} scenario of AI R&D automation"
+        f" ({o['camp'][0].lower() + o['camp'][1:].rstrip('.')}), the research multiplier M (AI R&D output"
+        f" relative to human-only work) is {_x(o['m_start'])} on {run['start_date'].isoformat()} and reaches"
+        f" {_crossings_text(stored, scenario)}{blowup}, starting from the 80% time-horizon trend of"
+        f" METR's published estimates, which doubles every {run['doubling_days']:.1f} days"
+        f" (95% confidence interval {run['doubling_ci_low']:.1f} to {run['doubling_ci_high']:.1f} days)."
+    )
 
 
-def sentence(stored: StoredScenarios, scenario: str, full_hash: bool = False) -> str:
+def provenance(stored: StoredScenarios, scenario: str) -> str:
     o = stored.outcome(scenario)
     run = stored.run
     values = {p["name"]: p["value"] for p in stored.parameters}
     params = ", ".join(f"{name} {values[name]:g}" for name in scenario_named(scenario).parameters)
-    blowup = (f"; the 80% time horizon blows up (reaches infinity) on {_date(o['blowup_date'])}"
-              f" ({_interval(o, 'blowup_lo80', 'blowup_hi80')})" if o["blowup_n_never"] is not None else "")
     draws = f"{run['n_draws']:,} draws" + (" with parameters drawn over their ranges" if run["param_draws"] else "")
+    snaps = "; ".join(
+        f"{s.get('published_version') or s['publisher_label'] or s['origin']} retrieved"
+        f" {s['retrieved_at'].date().isoformat()}, sha256 {s['sha256'][:12]}" for s in stored.snapshots)
     return (
-        f"Scenario, not a prediction: under the {o['title']} scenario of AI R&D automation ({o['camp'][0].lower() + o['camp'][1:].rstrip('.')}),"
-        f" the research multiplier M (AI R&D output relative to human-only work) is {_x(o['m_start'])} on"
-        f" {run['start_date'].isoformat()} and reaches {_crossings_text(stored, scenario)}{blowup}"
-        f" (horizon's scenario model: METR's success curve over lognormal AI R&D task lengths, Amdahl's law"
-        f"{' and research feedback' if o['feedback'] else ''}; {params}; started from the 80% time-horizon trend"
-        f" doubling every {run['doubling_days']:.1f} days, 95% CI {run['doubling_ci_low']:.1f} to"
-        f" {run['doubling_ci_high']:.1f} days, {run['interval_method']}; {_source_text(stored, full_hash)};"
-        f" {draws}, seed {run['seed']}; horizon {stored.fit['code_version']}, scenarios fit {stored.fit_id})."
+        f"horizon {stored.fit['code_version']}, scenarios fit {stored.fit_id}: METR's success curve over lognormal"
+        f" AI R&D task lengths, Amdahl's law{' and research feedback' if o['feedback'] else ''}; {params};"
+        f" trend interval {run['interval_method']}; {draws}, seed {run['seed']}; {snaps}"
     )
 
 
-def bibtex(stored: StoredScenarios, scenario: str) -> str:
+def citation(con, scenario: str, fit_id: int | None = None) -> Citation:
+    """One scenario of a stored scenarios fit (default: the newest) as a citation."""
+    from horizon.provenance import cited_sources
+    from horizon.scenarios.dynamics import scenario as check
+    from horizon.scenarios.store import load
+
+    check(scenario)   # an unknown name is one line listing the known ones
+    stored = load(con, fit_id)
     o = stored.outcome(scenario)
-    note = sentence(stored, scenario, full_hash=True).replace("%", r"\%")
-    urls = ", ".join(s["origin"] for s in stored.snapshots)
-    return (
-        f"@misc{{horizon_scenario_{stored.fit_id}_{scenario},\n"
-        f"  title = {{{o['title'][0].upper() + o['title'][1:]} scenario of AI R\\&D automation from the 80\\% time-horizon trend}},\n"
-        f"  author = {{{{horizon {stored.fit['code_version']}}}}},\n"
-        f"  year = {{{stored.fit['created_at'].year}}},\n"
-        f"  howpublished = {{horizon scenarios fit {stored.fit_id}; data: {urls}}},\n"
-        f"  note = {{{note}}}\n"
-        f"}}"
-    )
+    sources = cited_sources(con, [s["snapshot_id"] for s in stored.snapshots])
+    title = f"{o['title'][0].upper() + o['title'][1:]} scenario of AI R&D automation from the 80% time-horizon trend"
+    versions = [s.issued.isoformat() for s in sources if s.issued]
+    data_id = max(versions) if versions else "-".join(s.sha256[:8] for s in sources) or f"fit-{stored.fit_id}"
+    key = stable_key("horizon", "scenario", scenario, data_id)
+    return Citation("scenario", key, title, claim(stored, scenario), provenance(stored, scenario), sources,
+                    stored.fit["code_version"], stored.fit_id, stored.fit["created_at"].date(),
+                    facts(stored, scenario))
 
 
-def citation_document(stored: StoredScenarios, scenario: str) -> dict:
+def facts(stored: StoredScenarios, scenario: str) -> dict:
+    """The numbers behind a scenario's citation, for JSON."""
     o = stored.outcome(scenario)
     return {
-        "sentence": sentence(stored, scenario),
-        "sentence_full_hash": sentence(stored, scenario, full_hash=True),
-        "bibtex": bibtex(stored, scenario),
-        "fit_id": stored.fit_id,
         "scenario": scenario,
         "label": "scenario, not a prediction",
         "start_date": stored.run["start_date"].isoformat(),
@@ -107,18 +112,4 @@ def citation_document(stored: StoredScenarios, scenario: str) -> dict:
             "lo80": o["blowup_lo80"].isoformat() if o["blowup_lo80"] else None,
             "hi80": o["blowup_hi80"].isoformat() if o["blowup_hi80"] else None},
         "snapshots": [{**s, "retrieved_at": s["retrieved_at"].isoformat()} for s in stored.snapshots],
-        "horizon_version": stored.fit["code_version"],
-        "created_at": stored.fit["created_at"].isoformat(),
     }
-
-
-def cite(con, scenario: str, fit_id: int | None, fmt: str) -> tuple[str | None, dict | None]:
-    """What `horizon cite --scenario` prints: (text, None) or (None, the JSON document)."""
-    from horizon.scenarios.dynamics import scenario as check
-    from horizon.scenarios.store import load
-
-    check(scenario)   # an unknown name is one line listing the known ones
-    stored = load(con, fit_id)
-    if fmt == "json":
-        return None, citation_document(stored, scenario)
-    return (bibtex(stored, scenario) if fmt == "bibtex" else sentence(stored, scenario)), None

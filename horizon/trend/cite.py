@@ -1,4 +1,4 @@
-"""`horizon cite`: one copy-exact sentence (and BibTeX / JSON) for a stored doubling time.
+"""`horizon cite`: a stored doubling time as a citation (sentence, BibTeX, CSL-JSON, JSON).
 
 Every number is read from the stored trend_fits row (and its fit run and snapshots); nothing is
 refitted here, so the citation always matches what `horizon trend`, the report and queries show.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from horizon.citation import Citation, render, stable_key
 from horizon.trend.rules import finite_or_none
 from horizon.trend.stored import StoredTrend, load_stored_trend
 
@@ -42,62 +43,57 @@ def _window_text(t: StoredTrend) -> str:
     return " ".join(parts)
 
 
-def _sources_text(t: StoredTrend, full_hash: bool) -> str:
+def _snapshots_text(t: StoredTrend) -> str:
     out = []
     for s in t.snapshots:
-        digest = s["sha256"] if full_hash else s["sha256"][:12]
         label = s.get("published_version") or s["publisher_label"] or s["origin"]
-        out.append(f"{label} as retrieved on {s['retrieved_at'].date().isoformat()}, sha256 {digest}")
+        out.append(f"{label} retrieved {s['retrieved_at'].date().isoformat()}, sha256 {s['sha256'][:12]}")
     if t.source_kind == "runs":
         out.insert(0, f"run-level fit {t.source_fit_id}")
     return "; ".join(out)
 
 
-def sentence(t: StoredTrend, full_hash: bool = False) -> str:
-    ci = (
-        f"{int(round(t.ci_level * 100))}% CI {_days(t.ci_low)} to {_days(t.ci_high)} days,"
-        f" {t.interval_method}"
-    )
+def _publication(t: StoredTrend) -> tuple[str, str]:
+    """Whose estimates, and which versions: ("METR's published estimates", "METR-Horizon-v1.1 (2026-03-03)")."""
+    publishers = list(dict.fromkeys(s.publisher for s in t.sources)) or ["the publisher"]
+    versions = ", ".join(dict.fromkeys(s.title for s in t.sources))
+    whose = " and ".join(f"{p}'s" for p in publishers)
+    kind = "run-level results" if t.source_kind == "runs" else "published estimates"
+    return f"{whose} {kind}", versions
+
+
+def citation(t: StoredTrend) -> Citation:
+    """The stored trend as a citation: the finding in plain words, then how horizon got it."""
+    who = "AI agents" if t.points == "all" else "frontier AI agents"
     if t.doubling_days is None or not math.isfinite(t.doubling_days):
         # Never "doubled every unbounded days": a trend without a doubling time says why.
-        claim = f"has no doubling time ({t.note})" if t.note else "has no doubling time"
+        claim = f"The {t.level}% time horizon of {who} has no doubling time" + (f" ({t.note})" if t.note else "")
     else:
-        claim = f"doubled every {_days(t.doubling_days)} days ({ci})"
-    caveats = "".join(f" Caveat: {w['text']}." for w in t.warnings if w["code"] == "fragile")
-    if t.points == "all":
-        who, rule = "AI agents", f"{t.n_models} models {_window_text(t)}, every model in the window, frontier or not"
-    else:
-        who, rule = "frontier AI agents", (f"{t.n_models} frontier models {_window_text(t)}, frontier = at least as"
-                                           " good as every agent released on or before it")
-    return (
-        f"The {t.level}% time horizon of {who} {claim} between {t.first_release.isoformat()} and"
-        f" {t.last_release.isoformat()} ({rule}; {_sources_text(t, full_hash)}; horizon {t.code_version},"
-        f" trend fit {t.fit_id}).{caveats}"
+        claim = (f"The {t.level}% time horizon of {who} doubled every {_days(t.doubling_days)} days"
+                 f" ({int(round(t.ci_level * 100))}% confidence interval {_days(t.ci_low)} to"
+                 f" {_days(t.ci_high)} days)")
+    models = "models" if t.points == "all" else "frontier models"
+    whose, versions = _publication(t)
+    claim += (f" between {t.first_release.isoformat()} and {t.last_release.isoformat()},"
+              f" on {whose} for {t.n_models} {models}" + (f", version {versions}." if versions else "."))
+    claim += "".join(f" Caveat: {w['text']}." for w in t.warnings if w["code"] == "fragile")
+    rule = ("every model in the window, frontier or not" if t.points == "all"
+            else "frontier = at least as good as every agent released on or before it")
+    provenance = (
+        f"horizon {t.code_version}, trend fit {t.fit_id}: {t.n_models} {models} {_window_text(t)}, {rule};"
+        f" interval: {t.interval_text or t.interval_method}; {_snapshots_text(t)}"
     )
-
-
-def bibtex(t: StoredTrend) -> str:
-    year = t.created_at.year
-    note = sentence(t, full_hash=True).replace("%", r"\%")
-    urls = ", ".join(s["origin"] for s in t.snapshots)
-    return (
-        f"@misc{{horizon_trend_{t.fit_id},\n"
-        f"  title = {{Doubling time of the {t.level}\\% time horizon of frontier AI agents}},\n"
-        f"  author = {{{{horizon {t.code_version}}}}},\n"
-        f"  year = {{{year}}},\n"
-        f"  howpublished = {{horizon trend fit {t.fit_id}; data: {urls}}},\n"
-        f"  note = {{{note}}}\n"
-        f"}}"
-    )
-
-
-def citation_document(t: StoredTrend) -> dict:
+    versions = [s.issued.isoformat() for s in t.sources if s.issued]
+    publisher = t.sources[0].publisher if t.sources else "horizon"
+    # The same finding from the same data has the same key, whichever fit computed it.
+    data_id = max(versions) if versions else "-".join(s.sha256[:8] for s in t.sources) or f"fit-{t.fit_id}"
+    key = stable_key(publisher, data_id, f"p{t.level}", "doubling",
+                     "all" if t.points == "all" else "",
+                     f"from-{t.window_from.isoformat()}" if t.window_from else "all-time",
+                     f"to-{t.window_to.isoformat()}" if t.window_to else "")
+    title = f"Doubling time of the {t.level}% time horizon of {who}"
     num = finite_or_none
-    return {
-        "sentence": sentence(t),
-        "sentence_full_hash": sentence(t, full_hash=True),
-        "bibtex": bibtex(t),
-        "fit_id": t.fit_id,
+    facts = {
         "level": t.level,
         "doubling_days": num(t.doubling_days),
         "doubling_months": num(t.doubling_months),
@@ -109,19 +105,22 @@ def citation_document(t: StoredTrend) -> dict:
         "interval_text": t.interval_text,
         "first_release": t.first_release.isoformat(),
         "last_release": t.last_release.isoformat(),
-        "window": {
-            "from": t.window_from.isoformat() if t.window_from else None,
-            "to": t.window_to.isoformat() if t.window_to else None,
-        },
+        "window": {"from": t.window_from.isoformat() if t.window_from else None,
+                   "to": t.window_to.isoformat() if t.window_to else None},
+        "points": t.points,
         "ceiling_minutes": t.ceiling_minutes,
         "frontier_rule": t.frontier_rule,
         "n_models": t.n_models,
         "models": list(t.models),
         "source_kind": t.source_kind,
         "run_fit_id": t.source_fit_id,
-        "snapshots": [
-            {**s, "retrieved_at": s["retrieved_at"].isoformat()} for s in t.snapshots
-        ],
-        "horizon_version": t.code_version,
-        "created_at": t.created_at.isoformat(),
+        "snapshots": [{**s, "retrieved_at": s["retrieved_at"].isoformat()} for s in t.snapshots],
+        "warnings": [dict(w) for w in t.warnings],
     }
+    return Citation("trend", key, title, claim, provenance, t.sources, t.code_version, t.fit_id,
+                    t.created_at.date(), facts)
+
+
+def sentence(t: StoredTrend) -> str:
+    """What a reader copies: the finding, then its provenance in brackets."""
+    return render(citation(t), "text")

@@ -75,6 +75,7 @@ class StoredTrend:
     created_at: datetime
     snapshots: tuple[dict, ...]     # snapshot_id, origin, sha256, retrieved_at, publisher_label, published_version
     warnings: tuple[dict, ...]      # code, text
+    sources: tuple = ()             # horizon.citation.Source per input snapshot: whom a citation credits
 
 
 def load_stored_trend(con: duckdb.DuckDBPyConnection, fit_id: int) -> StoredTrend:
@@ -103,7 +104,9 @@ def load_stored_trend(con: duckdb.DuckDBPyConnection, fit_id: int) -> StoredTren
     ))
     warnings = tuple(named_rows(con, "SELECT code, text FROM trend_warnings WHERE fit_id = ? ORDER BY code", [fit_id]))
     row["models"] = tuple(json.loads(row["models"]))
-    return StoredTrend(**row, snapshots=snaps, warnings=warnings)
+    from horizon.provenance import cited_sources
+
+    return StoredTrend(**row, snapshots=snaps, warnings=warnings, sources=cited_sources(con, snap_ids))
 
 
 # --- the measurable ceiling of what is shown -------------------------------------------------------

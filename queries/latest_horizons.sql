@@ -1,9 +1,9 @@
--- Latest published p50 and p80 per model: from the newest suite, then newest published version, that has the model.
+-- Latest published p50 and p80 per model: from the newest suite, then newest published version, that has the model (retracted snapshots left out).
 WITH ranked AS (
     SELECT p.*, v.publisher_label, v.retrieved_at,
            row_number() OVER (PARTITION BY p.model_id, p.level
                               ORDER BY v.publisher_label DESC, v.version_date DESC, p.snapshot_id DESC) AS rank
-    FROM published_horizons p JOIN snapshot_versions v USING (snapshot_id)
+    FROM active_published_horizons p JOIN snapshot_versions v USING (snapshot_id)
 )
 SELECT m.display_name AS model, r.model_id, r.release_date,
        max(estimate) FILTER (WHERE level = 50) AS p50_minutes,

@@ -7,7 +7,10 @@ one line on stderr and exit code 1.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import signal
 import sys
 from typing import Any
 
@@ -17,13 +20,55 @@ from horizon import __version__
 from horizon.errors import HorizonError
 
 
+class Terminated(BaseException):
+    """SIGTERM (what cron killers and service managers send), raised where the program is so
+    that open transactions roll back and child processes are cleaned up as for Ctrl-C."""
+
+
 class HorizonGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except HorizonError as exc:
-            click.echo(f"horizon: {one_line(str(exc))}", err=True)
-            ctx.exit(1)
+            fail(ctx, one_line(str(exc)))
+        except KeyboardInterrupt:
+            fail(ctx, "interrupted; the step under way was rolled back, nothing half-written is kept", 130)
+        except Terminated:
+            fail(ctx, "terminated (SIGTERM); the step under way was rolled back, nothing half-written is kept", 143)
+        except MemoryError:
+            fail(ctx, "out of memory; nothing half-written is kept")
+        except OSError as exc:
+            if not exc.filename and exc.errno in _WRITE_ERRNOS:
+                _silence_stdout()
+            fail(ctx, os_error_text(exc))
+        except Exception as exc:
+            duckdb = sys.modules.get("duckdb")
+            if duckdb is None or not isinstance(exc, duckdb.Error):
+                raise
+            db = getattr(ctx.obj, "db_path", None)
+            fail(ctx, f"{db}: database error ({one_line(str(exc))[:300]})" if db else f"database error ({one_line(str(exc))[:300]})")
+
+
+def fail(ctx: click.Context, message: str, code: int = 1) -> None:
+    """One line on stderr, then exit with ``code``."""
+    try:
+        click.echo(f"horizon: {message}", err=True)
+    except OSError:
+        pass
+    ctx.exit(code)
+
+
+# errnos of a write that could not be completed (full disk, closed pipe, quota, I/O error).
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG}
+
+
+def os_error_text(exc: OSError) -> str:
+    reason = exc.strerror or one_line(str(exc)) or type(exc).__name__
+    if exc.filename:
+        return f"{exc.filename}: {reason}"
+    if exc.errno in _WRITE_ERRNOS:
+        return f"cannot write the output: {reason}"
+    return reason
 
 
 def one_line(text: str) -> str:
@@ -75,9 +120,49 @@ def register_commands() -> None:
         importlib.import_module(f"{__name__}.{info.name}")
 
 
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+def _silence_stdout() -> None:
+    """After a failed write, send what is left of standard output nowhere, so that the flush at
+    interpreter exit does not fail a second time (and print a traceback)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _flush_stdout() -> str | None:
+    """Flush standard output now, while an error can still be reported; None when it worked."""
+    try:
+        sys.stdout.flush()
+        return None
+    except OSError as exc:
+        _silence_stdout()
+        return os_error_text(exc)
+
+
 def main() -> None:
     register_commands()
-    cli(prog_name="horizon")
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        cli.main(prog_name="horizon", standalone_mode=True)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    # Output to a full disk or a closed pipe is an error even when the last write was buffered.
+    problem = _flush_stdout()
+    if problem:
+        try:
+            print(f"horizon: {problem}", file=sys.stderr, flush=True)
+        except OSError:
+            pass
+        code = code or 1
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

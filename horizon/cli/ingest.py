@@ -29,11 +29,15 @@ def ingest_cmd(config, sources, fmt, as_json):
       horizon ingest ../shared/data/metr/vintages/benchmark_results_1_1.2026-02-22.yaml
       horizon ingest https://metr.org/assets/benchmark_results_1_1.yaml --json
     """
-    from horizon.ingest import ingest
+    from horizon.ingest import ingest_bytes, read_sources
     from horizon.store import connect
 
+    loaded = read_sources(config, list(sources))  # downloads first: no lock held while waiting
     con = connect(config.db_path)
-    results = ingest(con, config, list(sources), fmt=fmt)
+    try:
+        results = ingest_bytes(con, config, loaded, fmt=fmt)
+    finally:
+        con.close()
     if as_json:
         emit_json({"db": str(config.db_path), "snapshots": [r.as_dict() for r in results]})
         return
@@ -41,7 +45,9 @@ def ingest_cmd(config, sources, fmt, as_json):
         if r.new:
             click.echo(f"snapshot {r.snapshot_id}: {r.origin} ({r.kind}, {r.rows:,} rows, sha256 {r.sha256[:12]})")
         else:
-            click.echo(f"unchanged: {r.origin} is already snapshot {r.snapshot_id} (sha256 {r.sha256[:12]}); nothing written")
+            retracted = ", retracted: it does not count" if r.retracted else ""
+            click.echo(f"unchanged: {r.origin} is already snapshot {r.snapshot_id} (sha256 {r.sha256[:12]}{retracted});"
+                       " nothing written")
 
 
 @cli.command("formats")
@@ -78,7 +84,11 @@ def models_cmd(config, unmapped, as_json):
     from horizon.query import list_models
     from horizon.store import connect
 
-    rows = list_models(connect(config.db_path), unmapped_only=unmapped)
+    con = connect(config.db_path, read_only=True)
+    try:
+        rows = list_models(con, unmapped_only=unmapped)
+    finally:
+        con.close()
     if as_json:
         emit_json({"models": rows})
         return

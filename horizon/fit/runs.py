@@ -439,9 +439,9 @@ def _run_weights(cells: Cells, prep: _Prepared, weighting: str) -> np.ndarray:
 
 
 def latest_runs_snapshot(con) -> int:
-    """The newest snapshot (by retrieval time, then id) that has runs."""
+    """The newest snapshot (by retrieval time, then id) that has runs and is not retracted."""
     row = con.execute(
-        "SELECT r.snapshot_id FROM (SELECT DISTINCT snapshot_id FROM runs) r"
+        "SELECT r.snapshot_id FROM (SELECT DISTINCT snapshot_id FROM active_runs) r"
         " LEFT JOIN snapshots s USING (snapshot_id)"
         " ORDER BY s.retrieved_at DESC NULLS LAST, r.snapshot_id DESC LIMIT 1"
     ).fetchall()
@@ -455,11 +455,11 @@ def latest_runs_snapshot(con) -> int:
 def read_runs(con, snapshot_id: int) -> pl.DataFrame:
     frame = con.sql(
         "SELECT task_id, task_family, source_model, model_id, human_minutes, score_binarized,"
-        " source_weight_invsqrt, source_weight_equal FROM runs WHERE snapshot_id = ? ORDER BY run_id",
+        " source_weight_invsqrt, source_weight_equal FROM active_runs WHERE snapshot_id = ? ORDER BY run_id",
         params=[snapshot_id],
     ).pl()
     if frame.height == 0:
-        raise NotFoundError(f"snapshot {snapshot_id}: has no runs (see `horizon query snapshots`)")
+        raise NotFoundError(f"snapshot {snapshot_id}: has no runs, or was retracted (see `horizon snapshots list`)")
     return frame
 
 
@@ -472,7 +472,7 @@ def release_dates_from_store(con) -> dict[str, date]:
     ).fetchall():
         dates[model_id] = day
     for source_model, model_id, day in con.execute(
-        "SELECT source_model, model_id, release_date FROM release_dates ORDER BY snapshot_id, source_model"
+        "SELECT source_model, model_id, release_date FROM active_release_dates ORDER BY snapshot_id, source_model"
     ).fetchall():
         dates[source_model] = day
         dates[model_id] = day

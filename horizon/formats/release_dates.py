@@ -24,7 +24,7 @@ from datetime import date
 import yaml
 
 from horizon.errors import InputError
-from horizon.formats.base import Parsed, a_date, record_release_date, text_field
+from horizon.formats.base import Parsed, a_date, check_markup_size, record_release_date, text_field
 
 KINDS = ["metr_release_dates", "cross_domain_model_info"]
 _TOP_KEY = {"metr_release_dates": "date", "cross_domain_model_info": "model_info"}
@@ -67,6 +67,7 @@ def kind_of(text: str, name: str) -> str | None:
 
 
 def _compose(text: str, source: str) -> yaml.Node | None:
+    check_markup_size(text, source, "YAML")
     try:
         return yaml.compose(text.lstrip("\ufeff"), Loader=_Loader)  # noqa: S506 (a safe loader)
     except yaml.MarkedYAMLError as exc:

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from horizon.errors import InputError
-from horizon.formats.base import reason
+from horizon.formats.base import check_markup_size, reason
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE = "tag:yaml.org,2002:merge"
@@ -75,6 +75,7 @@ class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
 
 
 def load_yaml(text: str, source: str) -> Any:
+    check_markup_size(text, source, "YAML")
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a safe loader)
     except _Refused as exc:

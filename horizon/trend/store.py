@@ -61,12 +61,14 @@ def published_source(con, snapshot_id: int | None) -> TrendSource:
     if snapshot_id is None:
         snapshot_id = _default_headline_snapshot(con)
     row = con.execute(
-        "SELECT publisher_label, (SELECT count(*) FROM published_horizons p WHERE p.snapshot_id = s.snapshot_id)"
-        " FROM snapshots s WHERE snapshot_id = ?",
+        "SELECT publisher_label, (SELECT count(*) FROM active_published_horizons p WHERE p.snapshot_id = s.snapshot_id),"
+        " retraction_reason FROM snapshot_status s WHERE snapshot_id = ?",
         [snapshot_id],
     ).fetchone()
     if row is None:
         raise NotFoundError(f"snapshot {snapshot_id}: no such snapshot (see `horizon query snapshots`)")
+    if row[2] is not None:
+        raise NotFoundError(f"snapshot {snapshot_id}: retracted ({row[2]}); it no longer counts (see `horizon snapshots list`)")
     if row[1] == 0:
         raise NotFoundError(f"snapshot {snapshot_id}: has no published headline horizons to fit a trend to")
     return TrendSource("published", snapshot_id, None, (snapshot_id,), row[0])
@@ -78,7 +80,7 @@ def load_published_points(con, snapshot_id: int, level: int) -> list[Point]:
         # so without is_sota_p80 the publisher's 80% flag is unknown (NULL), not the 50% one.
         "SELECT model_id, source_model, release_date, estimate, ci_low, ci_high, suite,"
         " CASE WHEN is_sota_level IS NOT NULL THEN is_sota_level WHEN level = 50 THEN is_sota END"
-        " FROM published_horizons"
+        " FROM active_published_horizons"
         " WHERE snapshot_id = ? AND level = ? ORDER BY source_model",
         [snapshot_id, level],
     ).fetchall()
@@ -257,7 +259,7 @@ class StoredTrend:
     r2: float
     code_version: str
     created_at: object
-    snapshots: tuple[dict, ...]     # snapshot_id, origin, sha256, retrieved_at, publisher_label
+    snapshots: tuple[dict, ...]     # snapshot_id, origin, sha256, retrieved_at, publisher_label, retraction_reason
     note: str | None = None         # why doubling_days is missing (e.g. the horizon did not grow)
 
 
@@ -265,6 +267,7 @@ def latest_trend_fit_id(con, level: int | None = None) -> int | None:
     """The newest exponential trend fit at ``level``, preferring one fitted on published
     headline figures (the number people quote) over one fitted on a run-level fit."""
     sql = ("SELECT fit_id FROM trend_fits WHERE form = 'exponential'"
+           + " AND fit_id NOT IN (SELECT fit_id FROM retracted_fits)"
            + (" AND level = ?" if level is not None else "")
            + " ORDER BY source_kind = 'published' DESC, fit_id DESC LIMIT 1")
     row = con.execute(sql, [level] if level is not None else []).fetchone()
@@ -285,12 +288,12 @@ def load_stored_trend(con, fit_id: int) -> StoredTrend:
     snap_ids = sorted(int(s) for s in json.loads(row[23]))
     snaps = tuple(
         {"snapshot_id": s[0], "origin": s[1], "sha256": s[2], "retrieved_at": s[3], "publisher_label": s[4],
-         "published_version": s[5]}
+         "published_version": s[5], "retraction_reason": s[6]}
         for s in con.execute(
             # published_version: the version a row of our embedded copy says it comes from.
             "SELECT snapshot_id, origin, sha256, retrieved_at, publisher_label,"
-            " (SELECT max(p.published_version) FROM published_horizons p WHERE p.snapshot_id = s.snapshot_id)"
-            " FROM snapshots s"
+            " (SELECT max(p.published_version) FROM published_horizons p WHERE p.snapshot_id = s.snapshot_id),"
+            " retraction_reason FROM snapshot_status s"
             " WHERE snapshot_id IN (SELECT unnest(?::INTEGER[])) ORDER BY snapshot_id",
             [snap_ids],
         ).fetchall()

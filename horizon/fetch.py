@@ -109,11 +109,16 @@ def _opener(url: str, watch: _Watch) -> urllib.request.OpenerDirector:
     class Redirects(urllib.request.HTTPRedirectHandler):
         max_redirections = MAX_REDIRECTS
 
-        def redirect_request(self, req, fp, code, msg, headers, newurl):
-            scheme = urllib.parse.urlsplit(newurl).scheme.lower()
-            if scheme not in ("http", "https"):
-                raise FetchError(f"{url}: redirected to {newurl!r}: expected http:// or https:// on every hop")
-            return super().redirect_request(req, fp, code, msg, headers, newurl)
+        def http_error_302(self, req, fp, code, msg, headers):
+            location = headers.get("Location") or headers.get("URI")
+            if location:
+                target = urllib.parse.urljoin(req.full_url, location)
+                if urllib.parse.urlsplit(target).scheme.lower() not in ("http", "https"):
+                    fp.close()
+                    raise FetchError(f"{url}: redirected to {target!r}: expected http:// or https:// on every hop")
+            return super().http_error_302(req, fp, code, msg, headers)
+
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
     # Only what an http(s) download needs: no file:, ftp: or data: handlers to fall back on.
     opener = urllib.request.OpenerDirector()

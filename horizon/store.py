@@ -190,14 +190,11 @@ def _user_objects(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _is_horizon_store(con: duckdb.DuckDBPyConnection) -> bool:
-    if not _has_table(con, "schema_migrations"):
-        return False
-    try:
-        return bool(con.execute(
-            "SELECT count(*) FROM schema_migrations WHERE name = ?", [FIRST_MIGRATION]
-        ).fetchone()[0])
-    except duckdb.Error:  # someone else's schema_migrations, with other columns
-        return False
+    if not (_has_column(con, "schema_migrations", "number") and _has_column(con, "schema_migrations", "name")):
+        return False  # none, or someone else's schema_migrations with other columns
+    return bool(con.execute(
+        "SELECT count(*) FROM schema_migrations WHERE name = ?", [FIRST_MIGRATION]
+    ).fetchone()[0])
 
 
 def _check_identity(con: duckdb.DuckDBPyConnection, path: str) -> bool:
@@ -245,8 +242,8 @@ def _inspect(con: duckdb.DuckDBPyConnection, path: str, *, full: bool = False) -
     """Check an open file is a whole horizon store: True if it is one, False if it is an empty
     database; anything else is refused. ``full``: also read every block."""
     try:
-        is_store = _check_identity(con, path)
         _check_size(con, path)
+        is_store = _check_identity(con, path)
         if is_store:
             check_migrations(con, path)
             if full:

@@ -245,7 +245,7 @@ def cite_cmd(config, fmt, fit_id, level):
     from horizon.store import connect
     from horizon.trend.cite import bibtex, citation_document, sentence, stored_for_citation
 
-    con = connect(config.db_path)
+    con = connect(config.db_path, read_only=True)  # reads only: never creates or locks a store
     stored = stored_for_citation(con, fit_id, int(level))
     if fmt == "json":
         emit_json(citation_document(stored))

@@ -165,13 +165,20 @@ ATTACKS = {
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_query_cannot_write_files_load_code_or_change_settings(attack, loaded_db, tmp_path):
-    other = tmp_path / "other.duckdb"
-    other.write_bytes(b"another store's bytes")
+    import duckdb
+
+    other = tmp_path / "other.duckdb"  # another store: before, COPY ... TO overwrote one
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE snapshots AS SELECT 1 AS snapshot_id")
+    con.close()
+    before = other.read_bytes()
     sql = ATTACKS[attack].format(other=other, dir=tmp_path / "exported")
     result = run_cli("--db", loaded_db, "query", sql)
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith("horizon: query SQL: ") and result.stderr.count("\n") == 1
-    assert other.read_bytes() == b"another store's bytes"
+    # Refused, not merely failed: no attempt to download or install anything.
+    assert not re.search(r"(?i)download|install the required", result.stderr), result.stderr
+    assert other.read_bytes() == before
     assert not (tmp_path / "exported").exists()
 
 

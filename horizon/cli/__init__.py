@@ -45,6 +45,8 @@ class HorizonGroup(click.Group):
             duckdb = sys.modules.get("duckdb")
             if duckdb is None or not isinstance(exc, duckdb.Error):
                 raise
+            if isinstance(exc, duckdb.InterruptException):  # Ctrl-C while DuckDB was working
+                fail(ctx, "interrupted; the step under way was rolled back, nothing half-written is kept", 130)
             db = getattr(ctx.obj, "db_path", None)
             fail(ctx, f"{db}: database error ({one_line(str(exc))[:300]})" if db else f"database error ({one_line(str(exc))[:300]})")
 

@@ -74,7 +74,13 @@ def os_error_text(exc: OSError) -> str:
 
 
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """One line, safe on a terminal: whitespace runs become one space, and any other character
+    that is not printable (an escape sequence a file or a server put in a message) is shown
+    escaped, never sent to the terminal."""
+    text = " ".join(text.split())
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 @click.group(cls=HorizonGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -109,7 +109,7 @@ def check(store, data: bytes, origin: str, fmt: str | None) -> None:
         assert result.rows >= 0 and result.origin == origin
 
 
-FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
+FUZZ = settings(max_examples=30, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 

@@ -51,6 +51,12 @@ out["previous"] = open(previous).read()
 with open(os.path.join(mnt, "stdout.csv"), "w") as redirected:
     out["query_stdout"] = run("--db", db, "query", "latest_horizons", "--format", "csv", stdout=redirected)
 out["files"] = sorted(os.listdir(mnt))
+
+readonly = os.path.join(mnt, "..", "ro")                             # a second tmpfs, mounted read-only
+os.makedirs(readonly, exist_ok=True)
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,ro", "tmpfs", readonly], check=True)
+out["query_out_ro"] = run("--db", store, "query", "snapshots", "--format", "csv", "--out", os.path.join(readonly, "s.csv"))
+out["report_ro"] = run("--db", store, "report", "--no-export", "--out", os.path.join(readonly, "site"))
 print(json.dumps(out))
 """
 
@@ -104,3 +110,8 @@ def test_a_full_disk_is_one_line_and_leaves_the_store_and_files_as_they_were(nam
     assert out["query_stdout"] == {"code": 1, "stdout": None,
                                    "stderr": "horizon: cannot write the output: No space left on device\n"}
     assert not [f for f in out["files"] if f.endswith(".tmp")]  # no half-written temporary file left behind
+    ro = f"{mnt}/../ro"
+    assert out["query_out_ro"] == {"code": 1, "stdout": "", "stderr": f"horizon: {ro}/s.csv: cannot write (Read-only file system)\n"}
+    assert out["report_ro"]["code"] == 1 and out["report_ro"]["stdout"] == ""
+    assert out["report_ro"]["stderr"].startswith("horizon: ") and out["report_ro"]["stderr"].count("\n") == 1
+    assert "Read-only file system" in out["report_ro"]["stderr"]

@@ -92,7 +92,7 @@ def ingest_states(tmp_path_factory):
 # SIGKILL at fractions of the uninterrupted run (start-up, reading, parsing, writing, commit);
 # SIGTERM and Ctrl-C at delays after the store is opened, where the write happens.
 KILL_FRACTIONS = (0.35, 0.6, 0.8, 0.95)
-SIGNAL_DELAYS = (0.0, 0.15)
+SIGNAL_DELAYS = (0.05,)
 
 
 @pytest.mark.parametrize("fraction", KILL_FRACTIONS)
@@ -151,7 +151,7 @@ def trend_states(tmp_path_factory):
     return _fitted_states(tmp_path_factory, "trend", TREND)
 
 
-STEP_TIMINGS = [(signal.SIGKILL, 0.6), (signal.SIGKILL, 0.9), (signal.SIGTERM, 0.3)]
+STEP_TIMINGS = [(signal.SIGKILL, 0.75), (signal.SIGTERM, 0.3)]
 
 
 @needs_proc

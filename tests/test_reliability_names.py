@@ -113,7 +113,7 @@ def _hostile_release_dates() -> str:
     return "date:\n" + "".join(f"  {json.dumps(n, ensure_ascii=False)}: 2024-{1 + a:02d}-15\n" for a, n in enumerate(HOSTILE))
 
 
-def test_printable_hostile_names_go_through_ingest_fit_trend_query_cite_and_report_unchanged(tmp_path):
+def test_printable_hostile_names_go_through_ingest_fit_trend_query_cite_and_report_pages_unchanged(tmp_path):
     db = str(tmp_path / "h.duckdb")
     env = {**ENV, "HORIZON_REPORTS": str(tmp_path / "reports")}
     (tmp_path / "runs.jsonl").write_text(_hostile_runs(), encoding="utf-8")
@@ -121,7 +121,7 @@ def test_printable_hostile_names_go_through_ingest_fit_trend_query_cite_and_repo
     steps = [["ingest", str(tmp_path / "runs.jsonl"), str(tmp_path / "dates.yaml")],
              ["fit", "--bootstrap", "50", "--quiet", "--json"], ["trend", "--from-runs", "--json"],
              ["query", "run_horizons", "--json"], ["models", "--unmapped", "--json"], ["cite", "--format", "json"],
-             ["report", "--json"]]
+             ["report", "--no-export", "--json"]]
     out = {}
     for args in steps:
         result = run_cli("--db", db, *args, env=env)

@@ -25,16 +25,26 @@ class Terminated(BaseException):
     that open transactions roll back and child processes are cleaned up as for Ctrl-C."""
 
 
+# Every write is one transaction (store.transaction), so an interrupted command leaves each step
+# whole or not at all.
+INTERRUPTED = "interrupted; the step under way was rolled back, nothing half-written is kept"
+TERMINATED = "terminated (SIGTERM); the step under way was rolled back, nothing half-written is kept"
+
+
 class HorizonGroup(click.Group):
+    """Turns every failure a user can meet into one line on stderr and a non-zero exit: domain
+    errors (1), Ctrl-C (130), SIGTERM (143), I/O errors such as a full disk or a closed pipe (1),
+    and database errors (1). Anything else is a bug and keeps its traceback."""
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except HorizonError as exc:
             fail(ctx, one_line(str(exc)))
         except KeyboardInterrupt:
-            fail(ctx, "interrupted; the step under way was rolled back, nothing half-written is kept", 130)
+            fail(ctx, INTERRUPTED, 130)
         except Terminated:
-            fail(ctx, "terminated (SIGTERM); the step under way was rolled back, nothing half-written is kept", 143)
+            fail(ctx, TERMINATED, 143)
         except MemoryError:
             fail(ctx, "out of memory; nothing half-written is kept")
         except OSError as exc:
@@ -46,7 +56,7 @@ class HorizonGroup(click.Group):
             if duckdb is None or not isinstance(exc, duckdb.Error):
                 raise
             if isinstance(exc, duckdb.InterruptException):  # Ctrl-C while DuckDB was working
-                fail(ctx, "interrupted; the step under way was rolled back, nothing half-written is kept", 130)
+                fail(ctx, INTERRUPTED, 130)
             db = getattr(ctx.obj, "db_path", None)
             fail(ctx, f"{db}: database error ({one_line(str(exc))[:300]})" if db else f"database error ({one_line(str(exc))[:300]})")
 

@@ -15,6 +15,8 @@ import random
 
 import pytest
 
+from horizon.errors import InputError
+from horizon.ingest import parse_bytes
 from horizon.store import connect
 from tests.conftest import db_counts, run_cli
 
@@ -65,17 +67,24 @@ SOURCES = {
 
 @pytest.mark.parametrize("source", sorted(SOURCES))
 @pytest.mark.parametrize("char", sorted(UNPRINTABLE))
-def test_an_unprintable_name_is_refused_at_ingest_in_one_escaped_line(source, char, tmp_path):
+def test_an_unprintable_name_is_refused_by_every_parser_naming_where_and_showing_it_escaped(source, char):
     name, problem = UNPRINTABLE[char]
     filename, render, where = SOURCES[source]
-    path = tmp_path / filename
-    path.write_text(render(name), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        parse_bytes(render(name).encode("utf-8"), filename)
+    assert str(err.value) == f"{filename}: {where}: expected printable text, got {name!r} ({problem})"
+    assert str(err.value).isprintable()  # the name is shown escaped: the message is safe on a terminal
+
+
+def test_an_unprintable_name_is_one_line_exit_1_and_writes_nothing(tmp_path):
+    path = tmp_path / "r.jsonl"
+    path.write_text(_runs_jsonl("gpt\x1b[31m-red"), encoding="utf-8")
     db = tmp_path / "h.duckdb"
     before = db_counts(db)
     result = run_cli("--db", str(db), "ingest", str(path), env=ENV)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == f"horizon: {path}: {where}: expected printable text, got {name!r} ({problem})\n"
-    assert result.stderr[:-1].isprintable()  # the name is shown escaped: the message is safe on a terminal
+    assert result.stderr == (f"horizon: {path}: line 2, field 'alias': expected printable text, got 'gpt\\x1b[31m-red'"
+                             " (U+001B, a control character)\n")
     assert db_counts(db) == before
 
 

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from horizon.ingest import ingest
+from horizon.store import connect
 from horizon.trend.analysis import TrendSpec
 from horizon.trend.api import run_default_trends, run_trend
 from horizon.trend.cite import citation_document, sentence, stored_for_citation
@@ -70,6 +71,7 @@ def test_cite_sentence_numbers_equal_the_stored_row(con, config, headline):
 
 
 def test_cite_without_a_stored_trend_says_to_run_trend_first(tmp_path):
+    connect(tmp_path / "e.duckdb").close()  # an empty store: cite reads only, it never creates one
     result = run_cli("--db", str(tmp_path / "e.duckdb"), "cite", env=ENV)
     assert result.exit_code == 1
     assert "no stored 50% trend fit to cite: run `horizon trend --level 50`" in result.stderr

@@ -212,13 +212,26 @@ def _check_identity(con: duckdb.DuckDBPyConnection, path: str) -> bool:
 
 
 def _check_size(con: duckdb.DuckDBPyConnection, path: str) -> None:
-    """A store shorter than its own header says (copied or downloaded only in part)."""
-    block_size, total_blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
-    expected = _HEADER_BYTES + int(block_size) * int(total_blocks)
+    """A store shorter than its own blocks need (copied or downloaded only in part).
+
+    The highest block any table segment or the metadata uses must lie inside the file. (Not
+    DuckDB's total_blocks: after a checkpoint it still counts free blocks past the end of a
+    file it has shortened.)"""
+    block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT internal"
+    ).fetchall()]
+    parts = ["SELECT max(block_id) AS b FROM pragma_metadata_info()"] + [
+        "SELECT max(block_id) FROM pragma_storage_info('{}')".format(t.replace("'", "''")) for t in tables
+    ]
+    highest = con.execute(f"SELECT max(b) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
+    if highest is None:
+        return
+    needed = _HEADER_BYTES + int(block_size) * (int(highest) + 1)
     size = os.path.getsize(path)
-    if size < expected:
+    if size < needed:
         raise StoreError(
-            f"{path}: damaged store: the file has {size:,} bytes, its header says {expected:,} (truncated?);"
+            f"{path}: damaged store: the file has {size:,} bytes, its blocks need at least {needed:,} (truncated?);"
             " restore it from a copy or use another --db"
         )
 

@@ -92,7 +92,7 @@ def ingest_states(tmp_path_factory):
 # SIGKILL at fractions of the uninterrupted run (start-up, reading, parsing, writing, commit);
 # SIGTERM and Ctrl-C at delays after the store is opened, where the write happens.
 KILL_FRACTIONS = (0.35, 0.6, 0.8, 0.95)
-SIGNAL_DELAYS = (0.05,)
+SIGNAL_DELAYS = (0.0, 0.02, 0.1)
 
 
 @pytest.mark.parametrize("fraction", KILL_FRACTIONS)

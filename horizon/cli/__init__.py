@@ -53,10 +53,14 @@ class HorizonGroup(click.Group):
             fail(ctx, os_error_text(exc))
         except Exception as exc:
             duckdb = sys.modules.get("duckdb")
+            # Ctrl-C while DuckDB was working: its own exception, or (while it fetches rows) a
+            # plain RuntimeError that says so.
+            if duckdb is not None and (isinstance(exc, duckdb.InterruptException)
+                                       or (type(exc) is RuntimeError and str(exc) == "Query interrupted")):
+                # DuckDB stops a query for any signal whose handler raised; say which one it was.
+                fail(ctx, *((TERMINATED, 143) if _SIGNALLED["SIGTERM"] else (INTERRUPTED, 130)))
             if duckdb is None or not isinstance(exc, duckdb.Error):
                 raise
-            if isinstance(exc, duckdb.InterruptException):  # Ctrl-C while DuckDB was working
-                fail(ctx, INTERRUPTED, 130)
             db = getattr(ctx.obj, "db_path", None)
             fail(ctx, f"{db}: database error ({one_line(str(exc))[:300]})" if db else f"database error ({one_line(str(exc))[:300]})")
 
@@ -138,7 +142,11 @@ def register_commands() -> None:
         importlib.import_module(f"{__name__}.{info.name}")
 
 
+_SIGNALLED = {"SIGTERM": False}
+
+
 def _raise_terminated(signum, frame):
+    _SIGNALLED["SIGTERM"] = True
     raise Terminated()
 
 

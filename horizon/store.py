@@ -182,6 +182,12 @@ def _open(path: str, read_only: bool, settings: dict) -> duckdb.DuckDBPyConnecti
     return con
 
 
+def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT internal"
+    ).fetchall()]
+
+
 def _user_objects(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT internal"
@@ -219,9 +225,7 @@ def _check_size(con: duckdb.DuckDBPyConnection, path: str) -> None:
     DuckDB's total_blocks: after a checkpoint it still counts free blocks past the end of a
     file it has shortened.)"""
     block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT internal"
-    ).fetchall()]
+    tables = _tables(con)
     parts = ["SELECT max(block_id) AS b FROM pragma_metadata_info()"] + [
         "SELECT max(block_id) FROM pragma_storage_info('{}')".format(t.replace("'", "''")) for t in tables
     ]
@@ -240,9 +244,7 @@ def _check_size(con: duckdb.DuckDBPyConnection, path: str) -> None:
 def _check_readable(con: duckdb.DuckDBPyConnection, path: str) -> None:
     """Read every column of every table once: DuckDB checks each block's checksum as it reads,
     so a damaged block is found before anything is written next to it."""
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT internal"
-    ).fetchall()]
+    tables = _tables(con)
     if not tables:
         return
     try:  # one pass: the hash of each whole row (a struct of all its columns)

@@ -3,7 +3,8 @@ directory (ingest, fit, trends, report), and the share of it spent importing mod
 
 Baseline, measured in the same run: `python -c pass`, the interpreter's own start-up.
 The import share comes from `python -X importtime` on the same command: the sum of the
-cumulative times of the top-level imports.
+cumulative times of the top-level imports. Peak memory is the largest resident set of any
+update process (ru_maxrss of the children), against `python -c pass`'s.
 
     python benchmarks/bench_update.py [--repeat 5]
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -46,6 +48,9 @@ def main() -> None:
     env = dict(os.environ, SOURCE_DATE_EPOCH="1772366400", HORIZON_OFFLINE="1")
     env.pop("HORIZON_DB", None)
     walls, rebuilds, starts, imports = [], [], [], []
+    with tempfile.TemporaryDirectory() as tmp:  # before any update: the children's peak so far is python's own
+        timed([sys.executable, "-c", "pass"], tmp, env)
+        start_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
             starts.append(timed([sys.executable, "-c", "pass"], tmp, env)[0])
@@ -60,6 +65,8 @@ def main() -> None:
     print(f"  again on the same store (nothing new):         {again:6.2f} s")
     print(f"  of the fresh run, importing modules:           {imp:6.2f} s ({imp / wall:.0%})")
     print(f"  baseline, python -c pass:                      {start:6.2f} s ({wall / start:.0f}x)")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"  peak memory of an update process:              {peak:6.0f} MB ({peak / start_rss:.0f}x python -c pass's {start_rss:.0f} MB)")
 
 
 if __name__ == "__main__":

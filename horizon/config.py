@@ -15,7 +15,8 @@ PROJECT_DIR = PACKAGE_DIR.parent
 # Larger than any real published file (the biggest, METR's run-level JSONL, is ~3 MB) by far;
 # anything bigger is almost certainly the wrong URL or a runaway download.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-DEFAULT_TIMEOUT_S = 20.0
+DEFAULT_TIMEOUT_S = 20.0           # any single wait of a download: connecting, or silence
+DEFAULT_DEADLINE_S = 60.0          # the whole download of one source, redirects included
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Config:
     cache_dir: Path = Path.home() / ".cache" / "horizon"
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout_s: float = DEFAULT_TIMEOUT_S
+    deadline_s: float = DEFAULT_DEADLINE_S
     # "Now" for stamping snapshots and fits. Fixed via SOURCE_DATE_EPOCH for reproducible output.
     now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
     offline: bool = False

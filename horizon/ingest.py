@@ -1,7 +1,9 @@
 """Ingestion: files and URLs become dated, hashed snapshots and normalised rows.
 
-One call is one transaction: if any source fails, nothing from any of them is written.
-Identical bytes are one snapshot; ingesting them again changes nothing and says so.
+Sources are read first (``read_sources``: downloads, with no database open), then written in
+one transaction (``ingest_bytes``): if any source fails, nothing from any of them is written.
+Identical bytes are one snapshot; ingesting them again changes nothing and says so (and says
+when that snapshot was retracted).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -16,9 +19,9 @@ import duckdb
 
 from horizon import formats
 from horizon.config import Config
-from horizon.errors import HorizonError, InputError
+from horizon.errors import HorizonError, InputError, NotFoundError
 from horizon.fetch import is_url, read_source
-from horizon.formats.base import Parsed
+from horizon.formats.base import Parsed, check_printable, printable
 from horizon.models import Registry, load_registry, registry_path, resolve_in_transaction
 from horizon.store import transaction
 
@@ -33,6 +36,7 @@ class IngestResult:
     rows: int
     new: bool  # False: identical bytes were already a snapshot, nothing changed
     publisher_label: str | None = None
+    retracted: bool = False  # an unchanged snapshot that was retracted: it still does not count
 
     def as_dict(self) -> dict:
         return {
@@ -44,6 +48,7 @@ class IngestResult:
             "rows": self.rows,
             "new": self.new,
             "publisher_label": self.publisher_label,
+            "retracted": self.retracted,
         }
 
 
@@ -77,17 +82,28 @@ def parse_bytes(data: bytes, origin: str, fmt: str | None = None) -> Parsed:
     module = formats.parser_for(fmt) if fmt else formats.detect(text, source_name(origin), origin)
     try:
         if hasattr(module, "KINDS"):
-            return module.parse(text, origin, kind=fmt)
-        return module.parse(text, origin)
+            parsed = module.parse(text, origin, kind=fmt)
+        else:
+            parsed = module.parse(text, origin)
     except HorizonError:
         raise
+    except RecursionError:
+        raise InputError(origin, None, "expected a file horizon can read (nested too deeply)") from None
     except Exception as exc:  # noqa: BLE001 (a backstop: the message names the exception)
         raise InputError(origin, None, f"expected a file horizon can read ({_first_line(exc)})") from None
+    check_printable(parsed, origin)
+    return parsed
 
 
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
+def read_sources(config: Config, origins: list[str]) -> list[tuple[str, bytes]]:
+    """Every file or URL, read whole (downloads verified and bounded in time), before any
+    database is opened: a slow server never holds the store's lock."""
+    return [(origin, read_source(origin, config.max_bytes, config.timeout_s, config.deadline_s)) for origin in origins]
 
 
 def ingest(
@@ -99,8 +115,7 @@ def ingest(
     say: Callable[[str], None] | None = None,
 ) -> list[IngestResult]:
     """Read every file or URL and write them all in one transaction; one result each."""
-    loaded = [(origin, read_source(origin, config.max_bytes, config.timeout_s)) for origin in origins]
-    return ingest_bytes(con, config, loaded, fmt, registry, say)
+    return ingest_bytes(con, config, read_sources(config, origins), fmt, registry, say)
 
 
 def ingest_bytes(
@@ -122,11 +137,12 @@ def ingest_bytes(
         for origin, data in loaded:
             digest = hashlib.sha256(data).hexdigest()
             existing = con.execute(
-                "SELECT snapshot_id, source_kind, rows, publisher_label FROM snapshots WHERE sha256 = ?",
+                "SELECT snapshot_id, source_kind, rows, publisher_label, retracted FROM snapshot_status WHERE sha256 = ?",
                 [digest],
             ).fetchone()
             if existing:
-                results.append(IngestResult(origin, existing[0], existing[1], digest, len(data), existing[2], False, existing[3]))
+                results.append(IngestResult(origin, existing[0], existing[1], digest, len(data), existing[2], False,
+                                            existing[3], bool(existing[4])))
                 continue
             parsed = parse_bytes(data, origin, fmt)
             snapshot_id = write_snapshot(con, config, registry, origin, data, digest, parsed)
@@ -191,3 +207,96 @@ def insert_rows(con, origin: str, table: str, snapshot_id: int, rows: list[dict]
         raise InputError(origin, table, f"expected unique rows per snapshot ({_first_line(exc)})") from None
     except (pa.ArrowException, duckdb.Error) as exc:
         raise InputError(origin, table, f"expected values of one type per column ({_first_line(exc)})") from None
+
+
+# --- the snapshot history and retractions ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SnapshotRecord:
+    """One snapshot as `horizon snapshots list` shows it: provenance, version, retraction."""
+
+    snapshot_id: int
+    source_kind: str
+    origin: str
+    retrieved_at: datetime
+    sha256: str
+    bytes: int
+    rows: int
+    publisher_label: str | None
+    published_version: str | None
+    version_date: date | None
+    retracted_at: datetime | None
+    retraction_reason: str | None
+
+    @property
+    def retracted(self) -> bool:
+        return self.retracted_at is not None
+
+    def as_dict(self) -> dict:
+        return {
+            "snapshot_id": self.snapshot_id,
+            "format": self.source_kind,
+            "origin": self.origin,
+            "retrieved_at": self.retrieved_at.isoformat(),
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "rows": self.rows,
+            "publisher_label": self.publisher_label,
+            "published_version": self.published_version,
+            "version_date": self.version_date.isoformat() if self.version_date else None,
+            "retracted": self.retracted,
+            "retracted_at": self.retracted_at.isoformat() if self.retracted_at else None,
+            "retraction_reason": self.retraction_reason,
+        }
+
+
+def list_snapshots(con: duckdb.DuckDBPyConnection) -> list[SnapshotRecord]:
+    """Every snapshot ever ingested, oldest first, retracted ones included (the audit trail)."""
+    cur = con.execute(
+        "SELECT s.snapshot_id, s.source_kind, s.origin, s.retrieved_at, s.sha256, s.bytes, s.rows,"
+        " s.publisher_label, v.published_version, v.version_date, s.retracted_at, s.retraction_reason"
+        " FROM snapshot_status s JOIN snapshot_versions v USING (snapshot_id) ORDER BY s.snapshot_id"
+    )
+    return [SnapshotRecord(*row) for row in cur.fetchall()]
+
+
+@dataclass(frozen=True)
+class Retraction:
+    snapshot: SnapshotRecord        # as it is now, retracted
+    fits: tuple[int, ...]           # stored fits that read it: kept, no longer used by default
+
+    def as_dict(self) -> dict:
+        return {"snapshot": self.snapshot.as_dict(), "fits_reading_it": list(self.fits)}
+
+
+# A reason is one line a person reads on the sources page and in `snapshots list`.
+MAX_REASON_CHARS = 500
+
+
+def retract(con: duckdb.DuckDBPyConnection, config: Config, snapshot_id: int, why: str) -> Retraction:
+    """Mark a snapshot retracted (when, and why): from now on it counts nowhere (the active_*
+    views, the newest-version choice, default fits and citations), and it stays listed."""
+    reason = " ".join((why or "").split())
+    if not reason:
+        raise InputError("--why", None, "expected a reason in words, e.g. --why \"download cut off\"")
+    if len(reason) > MAX_REASON_CHARS:
+        raise InputError("--why", None, f"expected at most {MAX_REASON_CHARS} characters, got {len(reason):,}")
+    printable(reason, "--why", None)
+    with transaction(con):
+        row = con.execute(
+            "SELECT retracted_at, retraction_reason FROM snapshot_status WHERE snapshot_id = ?", [snapshot_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"snapshot {snapshot_id}: no such snapshot (see `horizon snapshots list`)")
+        if row[0] is not None:
+            raise HorizonError(f"snapshot {snapshot_id}: already retracted on {row[0]:%Y-%m-%d} ({row[1]})")
+        con.execute(
+            "INSERT INTO snapshot_retractions (snapshot_id, retracted_at, reason) VALUES (?, ?, ?)",
+            [snapshot_id, config.now.replace(tzinfo=None), reason],
+        )
+    fits = tuple(r[0] for r in con.execute(
+        "SELECT fit_id FROM retracted_fits WHERE snapshot_id = ? ORDER BY fit_id", [snapshot_id]
+    ).fetchall())
+    record = next(s for s in list_snapshots(con) if s.snapshot_id == snapshot_id)
+    return Retraction(record, fits)

@@ -1,11 +1,19 @@
-"""Named SQL (queries/NAME.sql) and raw SQL against the store, with several output formats."""
+"""Named SQL (queries/NAME.sql) and raw SQL against the store, with several output formats.
+
+SQL runs on a read-only, sandboxed connection (``store.connect(sandbox=True)``): DuckDB itself
+refuses file and network access (COPY, EXPORT, ATTACH, INSTALL, LOAD, read_csv of a path or a
+URL) and any SET, and horizon runs only SELECT (and EXPLAIN) statements, one at a time.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
+import os
 import re
 import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -36,11 +44,30 @@ def named_queries(queries_dir: Path) -> dict[str, str]:
 
 
 def open_store(config: Config) -> duckdb.DuckDBPyConnection:
-    if not Path(config.db_path).exists():
-        raise NotFoundError(f"{config.db_path}: no database yet; run `horizon update` or `horizon ingest FILE` first")
     from horizon.store import connect
 
-    return connect(config.db_path, read_only=True)
+    return connect(config.db_path, read_only=True, sandbox=True)
+
+
+# Statement kinds a query may be: reading only. DuckDB's own parser says which kind each is.
+READING_STATEMENTS = ("SELECT", "EXPLAIN")
+
+
+def check_reading(con: duckdb.DuckDBPyConnection, sql: str, label: str) -> None:
+    """One statement that only reads, or a one-line error saying what was found instead."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise HorizonError(f"query {label}: {first}") from None
+    if len(statements) != 1:
+        raise HorizonError(f"query {label}: expected one SQL statement, got {len(statements)}")
+    kind = statements[0].type.name
+    if kind not in READING_STATEMENTS:
+        raise HorizonError(
+            f"query {label}: expected a SELECT statement, got {kind}: `horizon query` only reads"
+            " (use `horizon ingest` or `horizon snapshots` to change the store)"
+        )
 
 
 def run_query(config: Config, name_or_sql: str, params: dict[str, str] | None = None,
@@ -56,6 +83,7 @@ def run_query(config: Config, name_or_sql: str, params: dict[str, str] | None = 
     else:
         sql = name_or_sql
     con = con or open_store(config)
+    check_reading(con, sql, name or "SQL")
     wanted = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
     missing = sorted(wanted - set(params))
     if missing:
@@ -114,7 +142,7 @@ def write_result(result: QueryResult, fmt: str, out: str | None) -> None:
         import pyarrow.parquet as pq
 
         table = pa.Table.from_pylist(to_records(result)) if result.rows else pa.table({c: [] for c in result.columns})
-        pq.write_table(table, out)
+        write_atomically(out, lambda path: pq.write_table(table, path))
         return
     if fmt == "json":
         rows = [{k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()}
@@ -126,9 +154,35 @@ def write_result(result: QueryResult, fmt: str, out: str | None) -> None:
     else:
         text = render_table(result) + "\n"
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        write_atomically(out, lambda path: Path(path).write_text(text, encoding="utf-8"))
     else:
         sys.stdout.write(text)
+        sys.stdout.flush()  # a full disk or a closed pipe is reported now, not lost at exit
+
+
+def write_atomically(out: str, write) -> None:
+    """Write through ``write(temporary path)`` beside ``out``, then rename it over ``out``: a
+    full disk or a read-only directory leaves ``out`` as it was, never half-written."""
+    target = Path(out)
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path("."))
+    except OSError as exc:
+        raise HorizonError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        write(temporary)
+        with open(temporary, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(temporary, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise HorizonError(f"{out}: cannot write ({exc.strerror or exc}); left as it was") from None
+        raise
 
 
 def list_models(con: duckdb.DuckDBPyConnection, unmapped_only: bool = False) -> list[dict[str, Any]]:

@@ -1,20 +1,27 @@
 """The DuckDB store: connection, named migrations, transactions.
 
 Migrations are the files ``horizon/migrations/NNNN_name.sql``, applied in order, each in its
-own transaction and recorded in ``schema_migrations``. A database written by a newer horizon
-(with migrations this one does not know) is refused rather than half-understood.
+own transaction and recorded in ``schema_migrations`` with the sha256 of its text. A database
+written by a newer horizon (with migrations this one does not know), a migration file edited
+after it was applied, a file that is not a horizon store, and a damaged store are all refused
+before anything is written.
+
+Every connection has DuckDB's extension auto-install and auto-load switched off: horizon never
+downloads or loads code because a query or a file asked for it. Times are UTC in every session.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 
-from horizon.errors import HorizonError
+from horizon.errors import HorizonError, NotFoundError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -22,6 +29,22 @@ if TYPE_CHECKING:
     from horizon.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+FIRST_MIGRATION = "0001_store"
+
+# On every connection: never fetch or load an extension implicitly (an INSTALL, a query on a
+# SQLite file or an https:// path would otherwise download and run binaries).
+SAFE_SETTINGS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# On top, for connections that run SQL a user typed (`horizon query`): no file system or
+# network access at all (COPY, EXPORT, ATTACH, INSTALL, LOAD, read_csv('/etc/...')), and no
+# SET that could undo it. DuckDB enforces both; the database itself is opened read-only.
+SANDBOX_SETTINGS = {**SAFE_SETTINGS, "enable_external_access": False}
+
+# A DuckDB file is a 4 KiB file header and two 4 KiB database headers, then fixed-size blocks.
+_HEADER_BYTES = 3 * 4096
+
+
+class StoreError(HorizonError):
+    """The database file cannot be used as a horizon store (foreign, damaged, locked, newer)."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +52,11 @@ class Migration:
     number: int
     name: str
     sql: str
+
+    @property
+    def checksum(self) -> str:
+        """sha256 of the text, line endings normalised (a CRLF checkout is the same file)."""
+        return hashlib.sha256(self.sql.replace("\r\n", "\n").encode("utf-8")).hexdigest()
 
 
 def migrations() -> list[Migration]:
@@ -42,38 +70,85 @@ def migrations() -> list[Migration]:
     return found
 
 
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
+        " AND schema_name = 'main' AND table_name = ?",
+        [name],
+    ).fetchone()[0])
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database()"
+        " AND schema_name = 'main' AND table_name = ? AND column_name = ?",
+        [table, column],
+    ).fetchone()[0])
+
+
 def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-    ).fetchone()[0]
-    if not exists:
+    if not _has_table(con, "schema_migrations"):
         return []
     return [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY number").fetchall()]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations this database lacks; return the names applied."""
+def _recorded_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    if not _has_column(con, "schema_migrations", "checksum"):
+        return {}
+    return dict(con.execute("SELECT name, checksum FROM schema_migrations").fetchall())
+
+
+def check_migrations(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Refuse a store with migrations this horizon does not know, or whose recorded text differs
+    from the migration file of the same name (a released migration was edited)."""
+    known = {m.name: m for m in migrations()}
+    unknown = [name for name in applied_migrations(con) if name not in known]
+    if unknown:
+        raise StoreError(
+            f"{path}: database has migrations this version of horizon does not know ({', '.join(unknown)}):"
+            " upgrade horizon or use another --db"
+        )
+    for name, recorded in sorted(_recorded_checksums(con).items()):
+        if recorded is not None and recorded != known[name].checksum:
+            raise StoreError(
+                f"{path}: migration {name}.sql has changed since it was applied to this store"
+                f" (sha256 {recorded[:12]} then, {known[name].checksum[:12]} now): a released migration"
+                " is never edited; restore it and put the change in a new migration"
+            )
+
+
+def migrate(con: duckdb.DuckDBPyConnection, path: str = ":memory:") -> list[str]:
+    """Apply the migrations this database lacks; return the names applied.
+
+    Each migration's sha256 is recorded as it is applied. Rows applied before horizon recorded
+    checksums get the checksum of today's file the first time the store is opened for writing.
+    """
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " number INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL"
-        " DEFAULT current_timestamp)"
+        " DEFAULT current_timestamp, checksum VARCHAR)"
     )
-    known = {m.name for m in migrations()}
-    done = applied_migrations(con)
-    unknown = [name for name in done if name not in known]
-    if unknown:
-        raise HorizonError(
-            f"database has migrations this version of horizon does not know ({', '.join(unknown)}):"
-            " upgrade horizon or use another --db"
-        )
+    check_migrations(con, path)
+    if not _has_column(con, "schema_migrations", "checksum"):
+        con.execute("ALTER TABLE schema_migrations ADD COLUMN checksum VARCHAR")
+    done = set(applied_migrations(con))
     applied = []
     for m in migrations():
         if m.name in done:
             continue
         with transaction(con):
             con.execute(m.sql)
-            con.execute("INSERT INTO schema_migrations (number, name) VALUES (?, ?)", [m.number, m.name])
+            con.execute(
+                "INSERT INTO schema_migrations (number, name, checksum) VALUES (?, ?, ?)",
+                [m.number, m.name, m.checksum],
+            )
         applied.append(m.name)
+    recorded = _recorded_checksums(con)
+    missing = [m for m in migrations() if recorded.get(m.name) is None]
+    if missing:
+        with transaction(con):
+            for m in missing:
+                con.execute("UPDATE schema_migrations SET checksum = ? WHERE name = ?", [m.checksum, m.name])
     return applied
 
 
@@ -90,23 +165,186 @@ def transaction(con: duckdb.DuckDBPyConnection):
         con.execute("COMMIT")
 
 
-def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the store at ``path`` and bring its schema up to date."""
-    path = str(path)
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _open(path: str, read_only: bool, settings: dict) -> duckdb.DuckDBPyConnection:
     try:
-        con = duckdb.connect(path, read_only=read_only)
+        con = duckdb.connect(path, read_only=read_only, config=dict(settings))
     except duckdb.Error as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise HorizonError(f"{path}: cannot open database: {first}") from None
-    if not read_only:
-        migrate(con)
-    elif (missing := [m.name for m in migrations() if m.name not in applied_migrations(con)]):
-        # Read-only readers (query, report) rely on every table and view; say how to upgrade.
+        message = _first_line(exc)
+        if "Could not set lock" in message:
+            raise StoreError(f"{path}: in use by another process ({message}); try again when it has finished") from None
+        if "not a valid DuckDB database file" in message:
+            raise StoreError(f"{path}: not a DuckDB database file; horizon reads and writes only its own stores") from None
+        raise StoreError(f"{path}: cannot open database: {message}") from None
+    try:
+        # Stored times are UTC; "now" inside SQL must not follow the machine's time zone.
+        con.execute("SET TimeZone = 'UTC'")
+    except duckdb.Error:  # a build without ICU has no time zones: it is UTC already
+        pass
+    return con
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT internal"
+    ).fetchall()]
+
+
+def _user_objects(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT internal"
+        " UNION SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal"
+        " ORDER BY 1"
+    ).fetchall()]
+
+
+def _is_horizon_store(con: duckdb.DuckDBPyConnection) -> bool:
+    if not (_has_column(con, "schema_migrations", "number") and _has_column(con, "schema_migrations", "name")):
+        return False  # none, or someone else's schema_migrations with other columns
+    return bool(con.execute(
+        "SELECT count(*) FROM schema_migrations WHERE name = ?", [FIRST_MIGRATION]
+    ).fetchone()[0])
+
+
+def _check_identity(con: duckdb.DuckDBPyConnection, path: str) -> bool:
+    """True for a horizon store, False for an empty database; refuse anything else."""
+    objects = _user_objects(con)
+    if not objects:
+        return False
+    if not _is_horizon_store(con):
+        shown = ", ".join(objects[:4]) + (f" and {len(objects) - 4} more" if len(objects) > 4 else "")
+        raise StoreError(
+            f"{path}: not a horizon store (it holds {shown}, but no horizon schema_migrations);"
+            " horizon writes only its own stores: use another --db"
+        )
+    return True
+
+
+def _check_size(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    """A store shorter than its own blocks need (copied or downloaded only in part).
+
+    The highest block any table segment or the metadata uses must lie inside the file. (Not
+    DuckDB's total_blocks: after a checkpoint it still counts free blocks past the end of a
+    file it has shortened.)"""
+    block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+    tables = _tables(con)
+    parts = ["SELECT max(block_id) AS b FROM pragma_metadata_info()"] + [
+        "SELECT max(block_id) FROM pragma_storage_info('{}')".format(t.replace("'", "''")) for t in tables
+    ]
+    highest = con.execute(f"SELECT max(b) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
+    if highest is None:
+        return
+    needed = _HEADER_BYTES + int(block_size) * (int(highest) + 1)
+    size = os.path.getsize(path)
+    if size < needed:
+        raise StoreError(
+            f"{path}: damaged store: the file has {size:,} bytes, its blocks need at least {needed:,} (truncated?);"
+            " restore it from a copy or use another --db"
+        )
+
+
+def _check_readable(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Read every column of every table once: DuckDB checks each block's checksum as it reads,
+    so a damaged block is found before anything is written next to it."""
+    tables = _tables(con)
+    if not tables:
+        return
+    try:  # one pass: the hash of each whole row (a struct of all its columns)
+        con.execute(" UNION ALL ".join(
+            'SELECT max(hash(t)) FROM "{}" t'.format(t.replace('"', '""')) for t in tables)).fetchall()
+    except duckdb.Error:
+        for table in tables:  # which table: a second look, only when something is damaged
+            try:
+                con.execute('SELECT max(hash(t)) FROM "{}" t'.format(table.replace('"', '""'))).fetchall()
+            except duckdb.Error as exc:
+                raise StoreError(
+                    f"{path}: damaged store: table {table} cannot be read ({_first_line(exc)});"
+                    " restore it from a copy or use another --db"
+                ) from None
+        raise
+
+
+def _inspect(con: duckdb.DuckDBPyConnection, path: str, *, full: bool = False) -> bool:
+    """Check an open file is a whole horizon store: True if it is one, False if it is an empty
+    database; anything else is refused. ``full``: also read every block."""
+    try:
+        _check_size(con, path)
+        is_store = _check_identity(con, path)
+        if is_store:
+            check_migrations(con, path)
+            if full:
+                _check_readable(con, path)
+        return is_store
+    except duckdb.Error as exc:
+        raise StoreError(f"{path}: damaged store ({_first_line(exc)}); restore it from a copy or use another --db") from None
+
+
+def _probe(path: str) -> None:
+    """Before opening an existing file for writing, inspect it read-only: nothing can change it."""
+    try:
+        con = _open(path, True, SAFE_SETTINGS)
+    except StoreError as exc:
+        if "different configuration" in str(exc):
+            return  # this process already has it open for writing: it was inspected then
+        raise
+    try:
+        _inspect(con, path, full=True)
+    finally:
         con.close()
-        raise HorizonError(
+
+
+def _check_reader(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    if not _inspect(con, path):
+        raise StoreError(f"{path}: an empty database, not a horizon store yet; run `horizon update` or"
+                         " `horizon ingest FILE` on it first")
+    done = set(applied_migrations(con))
+    missing = [m.name for m in migrations() if m.name not in done]
+    if missing:
+        # Read-only readers (query, report) rely on every table and view; say how to upgrade.
+        raise StoreError(
             f"{path}: database lacks migrations {', '.join(missing)}; run `horizon update` (or any"
             " `horizon ingest`) once to upgrade it"
         )
+
+
+def connect(path: str | Path = ":memory:", read_only: bool = False, *, sandbox: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store at ``path`` and bring its schema up to date.
+
+    For writing (the default), a missing file becomes a new store; an existing one must be a
+    whole horizon store (or an empty database), checked read-only before it is opened for
+    writing. ``read_only``: the file must exist and have every migration; nothing is created.
+    ``sandbox`` (read-only): no file system or network access and settings locked, for SQL a
+    user typed.
+    """
+    path = str(path)
+    if path == ":memory:":
+        con = _open(path, False, SAFE_SETTINGS)
+        migrate(con, path)
+        return con
+    if read_only or sandbox:
+        if not os.path.exists(path):
+            raise NotFoundError(f"{path}: no database yet; run `horizon update` or `horizon ingest FILE` first")
+        con = _open(path, True, SANDBOX_SETTINGS if sandbox else SAFE_SETTINGS)
+        try:
+            _check_reader(con, path)
+            if sandbox:
+                con.execute("SET lock_configuration = true")
+        except BaseException:
+            con.close()
+            raise
+        return con
+    if os.path.exists(path):
+        _probe(path)
+    con = _open(path, False, SAFE_SETTINGS)
+    try:
+        migrate(con, path)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

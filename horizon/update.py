@@ -1,6 +1,8 @@
 """`horizon update`: the main job. Ingest the configured sources, then fit, then report.
 
-Uses the network when it can and the embedded data in data/ when it cannot.
+Uses the network when it can and the embedded data in data/ when it cannot. Every source is
+read before the store is opened (``gather``), so a slow server never holds the database lock;
+then all of them are written in one transaction.
 """
 
 from __future__ import annotations
@@ -28,16 +30,39 @@ class UpdateResult:
 
 
 def fetch_published(config: Config, sources: Sources) -> tuple[list[tuple[str, bytes]], str]:
-    """Fetch every published source; on the first network failure, stop and say why."""
+    """Fetch every published source; on the first failure (no network, or a download cut off,
+    stalled or damaged), keep none of them and say why."""
     if config.offline:
         return [], "skipped (HORIZON_OFFLINE is set): using the embedded data in data/"
     fetched = []
     for source in sources.published:
         try:
-            fetched.append((source.url, fetch_url(source.url, config.max_bytes, min(config.timeout_s, NETWORK_PROBE_TIMEOUT_S))))
+            fetched.append((source.url, fetch_url(source.url, config.max_bytes,
+                                                  min(config.timeout_s, NETWORK_PROBE_TIMEOUT_S), config.deadline_s)))
         except FetchError as exc:
             return [], f"offline ({' '.join(str(exc).split())}): using the embedded data in data/"
     return fetched, "online"
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Every source update ingests, read and in memory: (origin, bytes), embedded files first."""
+
+    loaded: tuple[tuple[str, bytes], ...]
+    network: str
+
+
+def gather(config: Config) -> Gathered:
+    """Read the embedded files and fetch the published sources, with no database open."""
+    sources = load_sources(config.data_dir)
+    fetched, network = fetch_published(config, sources)
+    # Embedded files are named by their place in the project (data/...), not this machine's
+    # absolute path, so the store and reports are the same on every clone.
+    embedded = [
+        (f"data/{path.relative_to(config.data_dir).as_posix()}", read_source(str(path), config.max_bytes, config.timeout_s))
+        for path in sources.embedded
+    ]
+    return Gathered(tuple(embedded + fetched), network)
 
 
 def summarise(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -88,20 +113,14 @@ def summarise(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return summary
 
 
-def run_update(con: duckdb.DuckDBPyConnection, config: Config, report_dir=None) -> UpdateResult:
-    """Ingest, then fit and trend when something new arrived (or nothing was fitted yet), then
-    write the report. Running it again on unchanged sources writes no new fits."""
-    sources = load_sources(config.data_dir)
-    fetched, network = fetch_published(config, sources)
-    # Embedded files are named by their place in the project (data/...), not this machine's
-    # absolute path, so the store and reports are the same on every clone.
-    embedded = [
-        (f"data/{path.relative_to(config.data_dir).as_posix()}", read_source(str(path), config.max_bytes, config.timeout_s))
-        for path in sources.embedded
-    ]
-    results = ingest_bytes(con, config, embedded)
-    if fetched:
-        results += ingest_bytes(con, config, fetched)
+def run_update(con: duckdb.DuckDBPyConnection, config: Config, report_dir=None,
+               gathered: Gathered | None = None) -> UpdateResult:
+    """Ingest (``gathered``, or the configured sources read now), then fit and trend when
+    something new arrived (or nothing was fitted yet), then write the report. Running it again
+    on unchanged sources writes no new fits."""
+    gathered = gathered or gather(config)
+    network = gathered.network
+    results = ingest_bytes(con, config, list(gathered.loaded))
     fit = fit_stage(con, config)
     stages = {"fit": fit, "trend": trend_stage(con, config, refit=fit["status"] == "fitted")}
     stages["indicators"] = indicators_stage(con, config)
@@ -111,9 +130,10 @@ def run_update(con: duckdb.DuckDBPyConnection, config: Config, report_dir=None) 
 
 
 def _fitted_from(con, kind: str, snapshot_id: int) -> int | None:
-    """The newest fit run of ``kind`` that read ``snapshot_id``, if any."""
+    """The newest fit run of ``kind`` that read ``snapshot_id`` and no snapshot retracted since."""
     row = con.execute(
-        "SELECT max(fit_id) FROM fits WHERE kind = ? AND list_contains(input_snapshots::INTEGER[], ?)",
+        "SELECT max(fit_id) FROM fits WHERE kind = ? AND list_contains(input_snapshots::INTEGER[], ?)"
+        " AND fit_id NOT IN (SELECT fit_id FROM retracted_fits)",
         [kind, snapshot_id],
     ).fetchone()
     return None if row is None or row[0] is None else int(row[0])

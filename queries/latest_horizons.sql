@@ -1,8 +1,8 @@
--- Latest published p50 and p80 per model: from the newest suite (numbers compared as numbers), then newest published version, that has the model.
+-- Latest published p50 and p80 per model: from the newest suite (numbers compared as numbers), then newest published version, that has the model (retracted snapshots left out).
 WITH ranked AS (
     SELECT p.*, v.publisher_label,
            row_number() OVER (PARTITION BY p.model_id, p.level ORDER BY v.newest_rank) AS rank
-    FROM published_horizons p JOIN headline_snapshots v USING (snapshot_id)
+    FROM active_published_horizons p JOIN headline_snapshots v USING (snapshot_id)
 )
 SELECT m.display_name AS model, r.model_id, r.release_date,
        max(estimate) FILTER (WHERE level = 50) AS p50_minutes,

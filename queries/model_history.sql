@@ -1,10 +1,10 @@
--- One model's published p50 and p80 in every headline snapshot (empty where that version lacks it); --param model=ID or spelling.
+-- One model's published p50 and p80 in every headline snapshot (empty where that version lacks it; retracted snapshots left out); --param model=ID or spelling.
 WITH wanted AS (
     SELECT model_id FROM model_aliases WHERE lower(alias) = lower($model)
     UNION SELECT model_id FROM models WHERE lower(model_id) = lower($model) OR lower(display_name) = lower($model)
 ), versions AS (
     SELECT DISTINCT s.snapshot_id, s.publisher_label, s.retrieved_at, p.published_version
-    FROM snapshots s JOIN published_horizons p USING (snapshot_id)
+    FROM snapshots s JOIN active_published_horizons p USING (snapshot_id)
 )
 SELECT v.snapshot_id, coalesce(v.published_version, v.publisher_label) AS version, v.retrieved_at,
        (SELECT any_value(model_id) FROM wanted) AS model_id,
@@ -14,7 +14,7 @@ SELECT v.snapshot_id, coalesce(v.published_version, v.publisher_label) AS versio
        max(p.ci_high)  FILTER (WHERE p.level = 50) AS p50_ci_high,
        max(p.estimate) FILTER (WHERE p.level = 80) AS p80_minutes
 FROM versions v
-LEFT JOIN published_horizons p
+LEFT JOIN active_published_horizons p
        ON p.snapshot_id = v.snapshot_id
       AND p.model_id IN (SELECT model_id FROM wanted)
       AND p.published_version IS NOT DISTINCT FROM v.published_version

@@ -24,10 +24,10 @@ def store_path(tmp_path):
 def test_named_queries_come_back_as_frames_equal_to_the_command_lines_json(store_path):
     import json
 
+    cli = json.loads(run_cli("--db", str(store_path), "query", "latest_horizons", "--json").stdout)
     with horizon.open_store(store_path) as store:
         frame = store.latest_horizons()
         assert isinstance(frame, pl.DataFrame) and frame.height > 0
-        cli = json.loads(run_cli("--db", str(store_path), "query", "latest_horizons", "--json").stdout)
         assert frame.columns == cli["columns"] and frame.height == len(cli["rows"])
         opus = frame.filter(pl.col("model_id") == "claude-opus-4-6")
         assert opus["p50_minutes"].to_list() == [pytest.approx(718.8, abs=0.1)]   # METR's corrected version

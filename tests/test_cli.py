@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -141,3 +142,85 @@ def test_update_refits_what_was_ingested_since_and_ignores_older_versions(tmp_pa
     third = json.loads(run_cli("--db", db, "update", "--json", env=env).stdout)
     assert third["stages"]["fit"]["status"] == "fitted"
     assert third["stages"]["fit"]["fit_id"] != first["stages"]["fit"]["fit_id"]
+
+
+# --- issue 13: `horizon query` cannot write or execute anything -------------------------------
+
+ATTACKS = {
+    # what the red team ran, and what DuckDB would do with it on an ordinary read-only connection
+    "copy_over_another_store": "COPY (SELECT 1 AS x) TO '{other}' (FORMAT csv)",
+    "export_database": "EXPORT DATABASE '{dir}'",
+    "attach_a_file": "ATTACH '{other}' AS other",
+    "install_an_extension": "INSTALL sqlite",
+    "load_an_extension": "LOAD httpfs",
+    "read_a_sqlite_file": "SELECT * FROM sqlite_scan('{other}', 'snapshots')",
+    "set_then_copy": "SET enable_external_access = true; COPY (SELECT 1) TO '{other}'",
+    "pragma": "PRAGMA enable_profiling",
+    "checkpoint": "FORCE CHECKPOINT",
+    "create_a_macro": "CREATE TEMP MACRO f(x) AS x",
+    "read_a_local_file": "SELECT * FROM read_csv('/etc/passwd')",
+    "read_a_url": "SELECT * FROM 'https://example.com/data.csv'",
+}
+
+
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
+def test_query_cannot_write_files_load_code_or_change_settings(attack, loaded_db, tmp_path):
+    import duckdb
+
+    other = tmp_path / "other.duckdb"  # another store: before, COPY ... TO overwrote one
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE snapshots AS SELECT 1 AS snapshot_id")
+    con.close()
+    before = other.read_bytes()
+    sql = ATTACKS[attack].format(other=other, dir=tmp_path / "exported")
+    result = run_cli("--db", loaded_db, "query", sql)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("horizon: query SQL: ") and result.stderr.count("\n") == 1
+    # Refused, not merely failed: no attempt to download or install anything.
+    assert not re.search(r"(?i)download|install the required", result.stderr), result.stderr
+    assert other.read_bytes() == before
+    assert not (tmp_path / "exported").exists()
+
+
+def test_the_sandbox_itself_refuses_what_the_statement_check_would_let_through(loaded_db, tmp_path):
+    # DuckDB's own settings do the work: even run directly, past horizon's statement check.
+    import duckdb
+
+    from horizon.store import connect
+
+    con = connect(loaded_db, sandbox=True)
+    for sql in ("COPY (SELECT 1) TO '{0}/x.csv'", "EXPORT DATABASE '{0}/d'", "ATTACH '{0}/y.duckdb' AS y",
+                "INSTALL sqlite", "LOAD sqlite", "SET enable_external_access = true", "RESET lock_configuration",
+                "SELECT * FROM read_text('{0}/../h.duckdb')", "INSERT INTO models VALUES ('x', 'x', NULL, NULL, false)"):
+        with pytest.raises(duckdb.Error):
+            con.execute(sql.format(tmp_path))
+    con.close()
+    assert os.listdir(tmp_path) == ["h.duckdb"]
+
+
+def test_query_names_the_kind_of_statement_it_refused(loaded_db):
+    result = run_cli("--db", loaded_db, "query", "COPY snapshots TO 'x.csv'")
+    assert result.stderr == ("horizon: query SQL: expected a SELECT statement, got COPY: `horizon query` only reads"
+                             " (use `horizon ingest` or `horizon snapshots` to change the store)\n")
+    result = run_cli("--db", loaded_db, "query", "SELECT 1; SELECT 2")
+    assert result.stderr == "horizon: query SQL: expected one SQL statement, got 2\n"
+    ok = run_cli("--db", loaded_db, "query", "EXPLAIN SELECT count(*) FROM runs")
+    assert ok.exit_code == 0
+
+
+def test_query_out_leaves_an_existing_file_whole_when_the_write_fails(loaded_db, tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "x.parquet"
+    out.write_bytes(b"previous")
+
+    def full_disk(table, path):
+        with open(path, "wb") as f:
+            f.write(b"PAR1 half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", full_disk)
+    result = run_cli("--db", loaded_db, "query", "snapshots", "--format", "parquet", "--out", str(out))
+    assert (result.exit_code, result.stderr) == (1, f"horizon: {out}: cannot write (No space left on device); left as it was\n")
+    assert out.read_bytes() == b"previous"
+    assert sorted(os.listdir(tmp_path)) == ["h.duckdb", "x.parquet"]

@@ -43,9 +43,13 @@ def test_queries_dir_flag_replaces_the_shipped_queries(tmp_path):
 
 
 def test_every_subcommand_documents_the_global_options_in_its_help():
+    import click
+
     from horizon.cli import cli, register_commands
 
     register_commands()
-    for name in cli.commands:
-        help_text = run_cli(name, "--help").stdout
-        assert "--db" in help_text and "--data-dir" in help_text, name
+    for name, command in cli.commands.items():
+        paths = [[name, sub] for sub in command.commands] if isinstance(command, click.Group) else [[name]]
+        for path in paths:
+            help_text = run_cli(*path, "--help").stdout
+            assert "--db" in help_text and "--data-dir" in help_text, path

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from horizon.errors import InputError
-from horizon.formats import embedded
+from horizon.formats import base, embedded
 from horizon.store import connect
 from tests.conftest import db_counts, run_cli
 
@@ -224,16 +224,27 @@ def test_task_source_written_as_a_number_in_one_line_and_text_in_another_is_stor
     assert rows == [("r1", "5"), ("r2", "hcast"), ("r3", None)]
 
 
-def test_line_separator_inside_a_json_string_is_kept_and_does_not_shift_line_numbers(tmp_path, db):
-    text = json.dumps(run(1, task_id="t\u2028x\u0085y"), ensure_ascii=False) + "\n"
+def test_line_separator_inside_a_json_string_does_not_shift_line_numbers(tmp_path, db):
+    # U+2028 and U+0085 are legal inside JSON strings (here in a field horizon does not read);
+    # str.splitlines() would split on them and count one line too many.
+    text = json.dumps({**run(1), "note": "t\u2028x\u0085y"}, ensure_ascii=False) + "\n"
     con = _ingested(tmp_path, db, "sep.jsonl", text)
-    assert con.execute("SELECT task_id FROM runs").fetchall() == [("t\u2028x\u0085y",)]
+    assert con.execute("SELECT task_id FROM runs").fetchall() == [("t1",)]
     con.close()
     bad = tmp_path / "sep_bad.jsonl"
     bad.write_text(text + json.dumps(run(2, human_minutes=0)) + "\n", encoding="utf-8")
     result = run_cli("--db", str(db), "ingest", str(bad))
     assert result.stderr == (
         f"horizon: {bad}: line 2, field 'human_minutes': expected a positive number of minutes, got 0\n"
+    )
+
+
+def test_a_line_separator_in_a_name_is_refused_naming_its_line(tmp_path, db):
+    bad = tmp_path / "sep_name.jsonl"
+    bad.write_text(runs(run(1), run(2, task_id="t\u2028x")), encoding="utf-8")
+    result = run_cli("--db", str(db), "ingest", str(bad))
+    assert result.stderr == (
+        f"horizon: {bad}: line 2, field 'task_id': expected printable text, got 't\\u2028x' (U+2028, a line separator)\n"
     )
 
 
@@ -247,7 +258,7 @@ def test_crlf_json_lines_are_read_and_errors_name_the_editor_line(tmp_path, db):
 
 
 def test_embedded_runs_stop_expanding_at_the_per_file_limit(monkeypatch):
-    monkeypatch.setattr(embedded, "MAX_RUNS_PER_FILE", 10)
+    monkeypatch.setattr(base, "MAX_RUNS", 10)
     with pytest.raises(InputError) as caught:
         embedded.parse(RUNS + "A,t1,f1,5,6,1,u,c\nA,t2,f1,5,4,1,u,c\nA,t3,f1,5,1,1,u,c\n", "r.csv")
     assert str(caught.value) == (

@@ -45,3 +45,243 @@ def test_a_read_only_reader_of_an_older_database_is_told_how_to_upgrade_it(tmp_p
     newest = migrations()[-1].name
     with pytest.raises(HorizonError, match=f"lacks migrations {newest}; run `horizon update`"):
         connect(tmp_path / "h.duckdb", read_only=True)
+
+
+# --- issue 13 and 10: only a horizon store is ever written -------------------------------------
+
+import dataclasses  # noqa: E402
+import hashlib  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+
+from horizon import store  # noqa: E402
+from tests.conftest import METR, VINTAGE, run_cli  # noqa: E402
+
+# Every command, with arguments that would succeed on a good store (or get as far as opening it).
+EVERY_COMMAND = {
+    "ingest": ["ingest", str(VINTAGE["2026-01-30"])],
+    "update": ["update", "--offline"],
+    "fit": ["fit", "--bootstrap", "0", "--quiet"],
+    "trend": ["trend"],
+    "forecast": ["forecast"],
+    "cite": ["cite"],
+    "models": ["models"],
+    "query": ["query", "snapshots"],
+    "report": ["report", "--no-export"],
+    "snapshots list": ["snapshots", "list"],
+    "snapshots retract": ["snapshots", "retract", "1", "--why", "test"],
+}
+READ_ONLY = ["cite", "models", "query", "report", "snapshots list"]
+
+
+def fingerprint(path) -> tuple[str, int, int]:
+    """What 'untouched' means: the same bytes, size and modification time."""
+    st = os.stat(path)
+    return hashlib.sha256(open(path, "rb").read()).hexdigest(), st.st_size, st.st_mtime_ns
+
+
+@pytest.fixture(scope="module")
+def good_store(tmp_path_factory):
+    """A small real store (three headline versions and the runs), closed."""
+    path = tmp_path_factory.mktemp("good") / "h.duckdb"
+    assert run_cli("--db", str(path), "ingest", *map(str, VINTAGE.values()), str(METR / "all_runs_2025-03.jsonl"),
+                   env={"SOURCE_DATE_EPOCH": "1772366400"}).exit_code == 0
+    return path
+
+
+def _run_every(name, db, tmp_path):
+    env = {"HORIZON_REPORTS": str(tmp_path / "reports"), "HORIZON_OFFLINE": "1", "SOURCE_DATE_EPOCH": "1772366400"}
+    return run_cli("--db", str(db), *EVERY_COMMAND[name], env=env)
+
+
+@pytest.fixture
+def foreign(tmp_path):
+    """Someone else's DuckDB file that happens to have a snapshots table."""
+    path = tmp_path / "theirs.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE snapshots (id INTEGER, taken DATE); INSERT INTO snapshots VALUES (1, DATE '2025-01-01')")
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(EVERY_COMMAND))
+def test_a_foreign_duckdb_file_is_refused_untouched_by_every_command(name, foreign, tmp_path):
+    # Before: `query` advised running ingest "to upgrade it"; `ingest` then died with a traceback
+    # and left a schema_migrations table in the file.
+    before = fingerprint(foreign)
+    result = _run_every(name, foreign, tmp_path)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"horizon: {foreign}: not a horizon store (it holds snapshots, but no horizon"
+                             " schema_migrations); horizon writes only its own stores: use another --db\n")
+    assert fingerprint(foreign) == before
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_foreign_schema_migrations_table_does_not_make_a_horizon_store(tmp_path):
+    path = tmp_path / "theirs.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version BIGINT)")
+    con.close()
+    with pytest.raises(store.StoreError, match="not a horizon store"):
+        connect(path)
+
+
+def test_an_empty_duckdb_file_becomes_a_store(tmp_path):
+    path = tmp_path / "empty.duckdb"
+    duckdb.connect(str(path)).close()
+    with pytest.raises(store.StoreError, match="an empty database, not a horizon store yet"):
+        connect(path, read_only=True)
+    connect(path).close()
+    assert connect(path, read_only=True).execute("SELECT count(*) FROM snapshots").fetchone() == (0,)
+
+
+@pytest.fixture
+def truncated(good_store, tmp_path):
+    path = tmp_path / "cut.duckdb"
+    shutil.copy(good_store, path)
+    with open(path, "r+b") as f:
+        f.truncate(os.path.getsize(good_store) // 2)
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(EVERY_COMMAND))
+def test_a_truncated_store_is_a_one_line_error_for_every_command_and_is_not_written(name, good_store, truncated, tmp_path):
+    # Before: tracebacks, and `fit` wrote into it.
+    before = fingerprint(truncated)
+    result = _run_every(name, truncated, tmp_path)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"horizon: {truncated}: damaged store: the file has {before[1]:,} bytes, its blocks"
+                                    " need at least ")
+    assert result.stderr.endswith(" (truncated?); restore it from a copy or use another --db\n")
+    assert result.stderr.count("\n") == 1
+    assert fingerprint(truncated) == before
+
+
+def test_a_whole_store_that_duckdb_shortened_after_freeing_its_last_blocks_is_not_called_truncated(tmp_path):
+    # After a checkpoint DuckDB cuts free blocks off the end of the file but still counts them
+    # in total_blocks: a file shorter than total_blocks x block_size can be whole.
+    path = tmp_path / "h.duckdb"
+    connect(path).close()
+    shortened = False
+    for i in range(4):
+        con = duckdb.connect(str(path))
+        con.execute(f"CREATE OR REPLACE TABLE scratch AS SELECT range, md5((range + {i})::VARCHAR) FROM range(100000)")
+        con.close()
+        con = duckdb.connect(str(path), read_only=True)
+        total, size = con.execute("SELECT total_blocks * block_size FROM pragma_database_size()").fetchone()[0], os.path.getsize(path)
+        con.close()
+        if size < 3 * 4096 + total:
+            shortened = True
+            break
+    assert shortened, "DuckDB no longer shortens files: this test needs another way to make one"
+    connect(path).close()
+    connect(path, read_only=True).close()
+
+
+def _corrupt_a_data_block(good_store, tmp_path) -> str:
+    """A copy whose runs table has a damaged block (the file is whole; one block's bytes are not)."""
+    path = tmp_path / "bad.duckdb"
+    shutil.copy(good_store, path)
+    con = duckdb.connect(str(good_store), read_only=True)
+    block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+    blocks = sorted({b for (b,) in con.execute(
+        "SELECT block_id FROM pragma_storage_info('runs') WHERE block_id >= 0").fetchall()})
+    con.close()
+    with open(path, "r+b") as f:
+        f.seek(3 * 4096 + blocks[len(blocks) // 2] * block_size + 100)
+        f.write(os.urandom(4096))
+    return str(path)
+
+
+def test_a_store_with_a_damaged_block_is_never_written(good_store, tmp_path):
+    bad = _corrupt_a_data_block(good_store, tmp_path)
+    before = fingerprint(bad)
+    for name in ("fit", "ingest", "snapshots retract"):
+        result = _run_every(name, bad, tmp_path)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr.startswith(f"horizon: {bad}: damaged store: table runs cannot be read (")
+        assert result.stderr.count("\n") == 1
+    assert fingerprint(bad) == before
+    # A reader that touches the block says so in one line too.
+    result = run_cli("--db", bad, "query", "SELECT sum(human_minutes) FROM runs")
+    assert result.exit_code == 1 and result.stderr.startswith("horizon: query SQL: ") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", READ_ONLY)
+def test_read_only_commands_never_create_a_database_at_a_mistyped_path(name, tmp_path):
+    # Before: cite and models created a 780 KB database at a mistyped --db.
+    missing = tmp_path / "mistyped.duckdb"
+    result = _run_every(name, missing, tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"horizon: {missing}: no database yet")
+    assert sorted(os.listdir(tmp_path)) == []
+
+
+@pytest.mark.parametrize("name", READ_ONLY)
+def test_read_only_commands_work_on_a_read_only_file(name, good_store, tmp_path):
+    # Before: cite and models opened the store read-write, so they failed on read-only files.
+    path = tmp_path / "ro.duckdb"
+    shutil.copy(good_store, path)
+    os.chmod(path, 0o444)
+    before = fingerprint(path)
+    result = _run_every(name, path, tmp_path)
+    assert "cannot open" not in result.stderr and "read-only" not in result.stderr, result.stderr
+    assert fingerprint(path) == before
+
+
+# --- checksummed migrations --------------------------------------------------------------------
+
+
+def test_each_migration_is_recorded_with_the_sha256_of_its_text(tmp_path):
+    con = connect(tmp_path / "h.duckdb")
+    recorded = dict(con.execute("SELECT name, checksum FROM schema_migrations").fetchall())
+    assert recorded == {m.name: hashlib.sha256(m.sql.encode()).hexdigest() for m in migrations()}
+
+
+def test_a_migration_edited_after_it_was_applied_is_detected(tmp_path, monkeypatch):
+    connect(tmp_path / "h.duckdb").close()
+    edited = [dataclasses.replace(m, sql=m.sql + "\n-- an afterthought\n") if m.name == "0004_trends" else m
+              for m in migrations()]
+    monkeypatch.setattr(store, "migrations", lambda: edited)
+    for read_only in (False, True):
+        with pytest.raises(store.StoreError) as err:
+            connect(tmp_path / "h.duckdb", read_only=read_only)
+        assert str(err.value) == (
+            f"{tmp_path}/h.duckdb: migration 0004_trends.sql has changed since it was applied to this store"
+            f" (sha256 {migrations()[3].checksum[:12]} then, {edited[3].checksum[:12]} now): a released migration"
+            " is never edited; restore it and put the change in a new migration"
+        )
+
+
+def test_a_store_from_before_checksums_gets_them_recorded_on_first_write(tmp_path, monkeypatch):
+    path = tmp_path / "old.duckdb"
+    everything = migrations()
+    with monkeypatch.context() as patch:  # a store made before 0008, by a horizon without checksums
+        patch.setattr(store, "migrations", lambda: [m for m in everything if m.number < 8])
+        con = connect(path)
+        con.execute("ALTER TABLE schema_migrations DROP COLUMN checksum")
+        con.close()
+    with pytest.raises(store.StoreError, match="lacks migrations 0008_retractions, .*; run `horizon update`"):
+        connect(path, read_only=True)
+    con = connect(path)
+    recorded = dict(con.execute("SELECT name, checksum FROM schema_migrations").fetchall())
+    assert recorded == {m.name: m.checksum for m in migrations()}
+
+
+def test_line_endings_do_not_change_a_migration_checksum():
+    m = migrations()[0]
+    assert dataclasses.replace(m, sql=m.sql.replace("\n", "\r\n")).checksum == m.checksum
+
+
+def test_every_connection_has_extension_auto_install_and_auto_load_off(tmp_path):
+    # Before: INSTALL (or opening a SQLite file) tried to download extension binaries.
+    connect(tmp_path / "h.duckdb").close()
+    for opened in (lambda: connect(tmp_path / "h.duckdb"), lambda: connect(tmp_path / "h.duckdb", read_only=True),
+                   lambda: connect(tmp_path / "h.duckdb", sandbox=True), connect):
+        con = opened()
+        settings = dict(con.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name IN"
+            " ('autoinstall_known_extensions', 'autoload_known_extensions', 'TimeZone')").fetchall())
+        assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false",
+                            "TimeZone": "UTC"}
+        con.close()

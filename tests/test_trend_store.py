@@ -11,6 +11,7 @@ import yaml
 
 from horizon.citation import document
 from horizon.ingest import ingest
+from horizon.store import connect
 from horizon.trend.analysis import TrendSpec
 from horizon.trend.api import run_default_trends, run_trend
 from horizon.trend.cite import citation, sentence, stored_for_citation
@@ -73,6 +74,7 @@ def test_cite_sentence_numbers_equal_the_stored_row(con, config, headline):
 
 
 def test_cite_without_a_canonical_trend_says_how_to_make_one(tmp_path):
+    connect(tmp_path / "e.duckdb").close()  # an empty store: cite reads only, it never creates one
     result = run_cli("--db", str(tmp_path / "e.duckdb"), "cite", env=ENV)
     assert result.exit_code == 1
     assert ("no canonical 50% trend stored (newest published version, default options): run `horizon update`,"

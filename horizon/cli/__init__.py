@@ -7,7 +7,10 @@ one line on stderr and exit code 1.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import signal
 import sys
 from typing import Any
 
@@ -45,19 +48,90 @@ class HorizonCommand(click.Command):
         return super().invoke(ctx)
 
 
-class HorizonGroup(click.Group):
+class Terminated(BaseException):
+    """SIGTERM (what cron killers and service managers send), raised where the program is so
+    that open transactions roll back and child processes are cleaned up as for Ctrl-C."""
+
+
+# Every write is one transaction (store.transaction), so an interrupted command leaves each step
+# whole or not at all.
+INTERRUPTED = "interrupted; the step under way was rolled back, nothing half-written is kept"
+TERMINATED = "terminated (SIGTERM); the step under way was rolled back, nothing half-written is kept"
+
+
+class HorizonSubGroup(click.Group):
+    """A group of subcommands (`horizon snapshots list`): each takes the global options too."""
+
     command_class = HorizonCommand
+
+
+class HorizonGroup(click.Group):
+    """Turns every failure a user can meet into one line on stderr and a non-zero exit: domain
+    errors (1), Ctrl-C (130), SIGTERM (143), I/O errors such as a full disk or a closed pipe (1),
+    and database errors (1). Anything else is a bug and keeps its traceback."""
+
+    command_class = HorizonCommand
+    group_class = HorizonSubGroup
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except HorizonError as exc:
-            click.echo(f"horizon: {one_line(str(exc))}", err=True)
-            ctx.exit(1)
+            fail(ctx, one_line(str(exc)))
+        except KeyboardInterrupt:
+            fail(ctx, INTERRUPTED, 130)
+        except Terminated:
+            fail(ctx, TERMINATED, 143)
+        except MemoryError:
+            fail(ctx, "out of memory; nothing half-written is kept")
+        except OSError as exc:
+            if not exc.filename and exc.errno in _WRITE_ERRNOS:
+                _silence_stdout()
+            fail(ctx, os_error_text(exc))
+        except Exception as exc:
+            duckdb = sys.modules.get("duckdb")
+            # Ctrl-C while DuckDB was working: its own exception, or (while it fetches rows) a
+            # plain RuntimeError that says so.
+            if duckdb is not None and (isinstance(exc, duckdb.InterruptException)
+                                       or (type(exc) is RuntimeError and str(exc) == "Query interrupted")):
+                # DuckDB stops a query for any signal whose handler raised; say which one it was.
+                fail(ctx, *((TERMINATED, 143) if _SIGNALLED["SIGTERM"] else (INTERRUPTED, 130)))
+            if duckdb is None or not isinstance(exc, duckdb.Error):
+                raise
+            db = getattr(ctx.obj, "db_path", None)
+            fail(ctx, f"{db}: database error ({one_line(str(exc))[:300]})" if db else f"database error ({one_line(str(exc))[:300]})")
+
+
+def fail(ctx: click.Context, message: str, code: int = 1) -> None:
+    """One line on stderr, then exit with ``code``."""
+    try:
+        click.echo(f"horizon: {message}", err=True)
+    except OSError:
+        pass
+    ctx.exit(code)
+
+
+# errnos of a write that could not be completed (full disk, closed pipe, quota, I/O error).
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG}
+
+
+def os_error_text(exc: OSError) -> str:
+    reason = exc.strerror or one_line(str(exc)) or type(exc).__name__
+    if exc.filename:
+        return f"{exc.filename}: {reason}"
+    if exc.errno in _WRITE_ERRNOS:
+        return f"cannot write the output: {reason}"
+    return reason
 
 
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """One line, safe on a terminal: whitespace runs become one space, and any other character
+    that is not printable (an escape sequence a file or a server put in a message) is shown
+    escaped, never sent to the terminal."""
+    text = " ".join(text.split())
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def build_config(globals_: dict):
@@ -119,9 +193,53 @@ def register_commands() -> None:
         importlib.import_module(f"{__name__}.{info.name}")
 
 
+_SIGNALLED = {"SIGTERM": False}
+
+
+def _raise_terminated(signum, frame):
+    _SIGNALLED["SIGTERM"] = True
+    raise Terminated()
+
+
+def _silence_stdout() -> None:
+    """After a failed write, send what is left of standard output nowhere, so that the flush at
+    interpreter exit does not fail a second time (and print a traceback)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _flush_stdout() -> str | None:
+    """Flush standard output now, while an error can still be reported; None when it worked."""
+    try:
+        sys.stdout.flush()
+        return None
+    except OSError as exc:
+        _silence_stdout()
+        return os_error_text(exc)
+
+
 def main() -> None:
     register_commands()
-    cli(prog_name="horizon")
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        cli.main(prog_name="horizon", standalone_mode=True)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    # Output to a full disk or a closed pipe is an error even when the last write was buffered.
+    problem = _flush_stdout()
+    if problem:
+        try:
+            print(f"horizon: {problem}", file=sys.stderr, flush=True)
+        except OSError:
+            pass
+        code = code or 1
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

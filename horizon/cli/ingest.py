@@ -29,14 +29,18 @@ def ingest_cmd(config, sources, fmt, as_json):
       horizon ingest ../shared/data/metr/vintages/benchmark_results_1_1.2026-02-22.yaml
       horizon ingest https://metr.org/assets/benchmark_results_1_1.yaml --json
     """
-    from horizon.ingest import ingest
+    from horizon.ingest import ingest_bytes, read_sources
     from horizon.models import load_registry, registry_path
     from horizon.store import connect
 
     registry = load_registry(registry_path(config.data_dir))  # a bad models.toml writes nothing
+    loaded = read_sources(config, list(sources))  # downloads first: no lock held while waiting
     con = connect(config.db_path)
-    # The re-mapping of stored rows, if models.toml changed, is part of the ingest transaction.
-    results = ingest(con, config, list(sources), fmt=fmt, registry=registry, say=notice)
+    try:
+        # The re-mapping of stored rows, if models.toml changed, is part of the ingest transaction.
+        results = ingest_bytes(con, config, loaded, fmt=fmt, registry=registry, say=notice)
+    finally:
+        con.close()
     if as_json:
         emit_json({"db": str(config.db_path), "snapshots": [r.as_dict() for r in results]})
         return
@@ -44,7 +48,9 @@ def ingest_cmd(config, sources, fmt, as_json):
         if r.new:
             click.echo(f"snapshot {r.snapshot_id}: {r.origin} ({r.kind}, {r.rows:,} rows, sha256 {r.sha256[:12]})")
         else:
-            click.echo(f"unchanged: {r.origin} is already snapshot {r.snapshot_id} (sha256 {r.sha256[:12]}); nothing written")
+            retracted = ", retracted: it does not count" if r.retracted else ""
+            click.echo(f"unchanged: {r.origin} is already snapshot {r.snapshot_id} (sha256 {r.sha256[:12]}{retracted});"
+                       " nothing written")
 
 
 @cli.command("formats")
@@ -84,13 +90,13 @@ def models_cmd(config, unmapped, remap, as_json):
       horizon models --remap --unmapped
     """
     from horizon.models import behind_notice, load_registry, registry_path, store_is_behind
-    from horizon.query import list_models, open_store
-    from horizon.store import open_for_writing
+    from horizon.query import list_models
+    from horizon.store import connect, open_for_writing
 
     if remap:
         con = open_for_writing(config, say=notice)
     else:
-        con = open_store(config)
+        con = connect(config.db_path, read_only=True)
         if store_is_behind(con, load_registry(registry_path(config.data_dir))):
             notice(behind_notice())
     try:

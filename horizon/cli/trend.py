@@ -287,7 +287,7 @@ def cite_cmd(config, fmt, as_json, fit_id, level, indicator, scenario):
     from horizon.citation import render
     from horizon.store import connect
 
-    con = connect(config.db_path)
+    con = connect(config.db_path, read_only=True)  # reads only: never creates or locks a store
     if indicator is not None:
         from horizon.indicators.cite import citation as indicator_citation
 

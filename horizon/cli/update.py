@@ -26,12 +26,16 @@ def update_cmd(config, offline, as_json):
     import dataclasses
 
     from horizon.store import open_for_writing
-    from horizon.update import run_update
+    from horizon.update import gather, run_update
 
     if offline:
         config = dataclasses.replace(config, offline=True)
+    gathered = gather(config)  # every download before the store is opened: no lock held while waiting
     con = open_for_writing(config, say=notice)
-    result = run_update(con, config)
+    try:
+        result = run_update(con, config, gathered=gathered)
+    finally:
+        con.close()
     if as_json:
         emit_json({
             "db": str(config.db_path),

@@ -43,9 +43,9 @@ def _first(cursor):
 
 
 def latest_runs_snapshot(con) -> int:
-    """The newest snapshot (by retrieval time, then id) that has runs."""
+    """The newest snapshot (by retrieval time, then id) that has runs and is not retracted."""
     row = con.execute(
-        "SELECT r.snapshot_id FROM (SELECT DISTINCT snapshot_id FROM runs) r"
+        "SELECT r.snapshot_id FROM (SELECT DISTINCT snapshot_id FROM active_runs) r"
         " LEFT JOIN snapshots s USING (snapshot_id)"
         " ORDER BY s.retrieved_at DESC NULLS LAST, r.snapshot_id DESC LIMIT 1"
     ).fetchall()
@@ -60,11 +60,13 @@ def read_runs(con, snapshot_id: int) -> pl.DataFrame:
     """The runs of a snapshot in the order the file gave them (ingest inserts them in file
     order and DuckDB's rowid keeps it): METR's bootstrap draws depend on that order."""
     frame = con.sql(
-        f"SELECT {', '.join(RUN_COLUMNS)} FROM runs WHERE snapshot_id = ? ORDER BY rowid",
+        # From the table, not the active_runs view: a view has no rowid. Retracted: no rows.
+        f"SELECT {', '.join(RUN_COLUMNS)} FROM runs WHERE snapshot_id = ?"
+        " AND snapshot_id NOT IN (SELECT snapshot_id FROM snapshot_retractions) ORDER BY rowid",
         params=[snapshot_id],
     ).pl()
     if frame.height == 0:
-        raise NotFoundError(f"snapshot {snapshot_id}: has no runs (see `horizon query snapshots`)")
+        raise NotFoundError(f"snapshot {snapshot_id}: has no runs, or was retracted (see `horizon snapshots list`)")
     return frame
 
 
@@ -77,7 +79,7 @@ def release_dates_from_store(con) -> dict[str, date]:
     ).fetchall():
         dates[model_id] = day
     for source_model, model_id, day in con.execute(
-        "SELECT source_model, model_id, release_date FROM release_dates ORDER BY snapshot_id, source_model"
+        "SELECT source_model, model_id, release_date FROM active_release_dates ORDER BY snapshot_id, source_model"
     ).fetchall():
         dates[source_model] = day
         dates[model_id] = day

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -52,6 +53,50 @@ def reason(exc: Exception) -> str:
     programmers (e.g. "...; use sys.set_int_max_str_digits() to increase the limit")."""
     text = str(exc).split("\n", 1)[0].split(";", 1)[0].strip()
     return text or type(exc).__name__
+
+
+# What one file may hold. Memory and time are bounded by these, not by the file's size: each is
+# far above every published file and low enough that ingest and the fit that `horizon update`
+# runs on it stay near a gigabyte (benchmarks/bench_ingest.py measures the largest accepted
+# inputs; README "Limits" states them).
+MAX_MARKUP_BYTES = 2 * 1024 * 1024   # YAML and TOML: PyYAML holds ~60x a file's size; the largest published is 26 KB
+MAX_TABLE_ROWS = 200_000             # rows of one CSV table (Epoch's largest has ~1,100)
+MAX_RUNS = 200_000                   # runs in one run-level file (METR's 2025-03 file: 7,063)
+MAX_AGENTS = 500                     # agents in one run-level file (11)
+MAX_TASKS = 5_000                    # tasks in one run-level file (83; Time Horizon 1.1: 228)
+MAX_AGENT_TASKS = 25_000             # (agent, task) pairs: the fit's work grows with them (913)
+
+
+def check_markup_size(text: str, source: str, what: str) -> None:
+    """Refuse a YAML or TOML document too large to hold as objects, before parsing it."""
+    size = len(text.encode("utf-8")) if len(text) * 4 > MAX_MARKUP_BYTES else len(text)
+    if size > MAX_MARKUP_BYTES:
+        raise InputError(source, None, f"expected a {what} file of at most {MAX_MARKUP_BYTES:,} bytes, got {size:,}")
+
+
+class RunTally:
+    """Counts a run-level file as it is read, and refuses it at the first line over a limit."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.runs = 0
+        self.agents: set[str] = set()
+        self.tasks: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+
+    def add(self, agent: str, task: str, where: str, runs: int = 1) -> None:
+        self.runs += runs
+        self.agents.add(agent)
+        self.tasks.add(task)
+        self.pairs.add((agent, task))
+        for count, limit, what in (
+            (self.runs, MAX_RUNS, "runs"),
+            (len(self.agents), MAX_AGENTS, "agents"),
+            (len(self.tasks), MAX_TASKS, "tasks"),
+            (len(self.pairs), MAX_AGENT_TASKS, "agent-task pairs"),
+        ):
+            if count > limit:
+                raise InputError(self.source, where, f"expected at most {limit:,} {what} in one file, got {count:,} by this line")
 
 
 # Reprs up to 40 characters are shown whole (every real model name and number fits);
@@ -138,11 +183,52 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-def text_field(value: Any, source: str, where: str) -> str:
+# Names and values from a source are data, never instructions to a terminal, a chart or a
+# browser. Refused wherever a source writes text: controls (C0, DEL and C1: ESC starts terminal
+# escape sequences, BEL rings, and XML/SVG cannot hold them, so one such name broke every later
+# report), invisible format characters (zero-width and bidirectional overrides, which make one
+# name look like another), lone surrogates, and line or paragraph separators (U+2028/9 end a
+# line in JavaScript and terminals). Refusing, not escaping: a published name never needs them,
+# so one is a damaged or hostile file, and the store keeps what the publisher wrote or nothing.
+_REFUSED_CATEGORIES = {
+    "Cc": "a control character",
+    "Cf": "an invisible format character",
+    "Cs": "a lone surrogate",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+}
+# Free text (a citation) may be laid out on several lines.
+_LAYOUT = frozenset("\t\n\r")
+# Columns of free text; every other text column is a name or an identifier.
+FREE_TEXT_COLUMNS = frozenset({"citation"})
+
+
+def unprintable(text: str, *, multiline: bool = False) -> str | None:
+    """Why ``text`` cannot be stored (the first refused character, in words), or None."""
+    if text.isprintable():  # the common case, in C: no control, format or separator character
+        return None
+    for ch in text:
+        if multiline and ch in _LAYOUT:
+            continue
+        kind = _REFUSED_CATEGORIES.get(unicodedata.category(ch))
+        if kind:
+            return f"U+{ord(ch):04X}, {kind}"
+    return None
+
+
+def printable(text: str, source: str, where: str | None, *, multiline: bool = False) -> str:
+    """``text`` unchanged, or an InputError naming the first refused character."""
+    problem = unprintable(text, multiline=multiline)
+    if problem:
+        raise InputError(source, where, f"expected printable text, got {shown(text)} ({problem})")
+    return text
+
+
+def text_field(value: Any, source: str, where: str, *, multiline: bool = False) -> str:
     value = _as_text(value)
     if not isinstance(value, str) or not value.strip():
         raise InputError(source, where, f"expected a non-empty text, got {shown(value)}")
-    return value
+    return printable(value, source, where, multiline=multiline)
 
 
 def optional_text(value: Any, source: str, where: str, *, expected: str = "a text or nothing") -> str | None:
@@ -153,7 +239,27 @@ def optional_text(value: Any, source: str, where: str, *, expected: str = "a tex
     value = _as_text(value)
     if not isinstance(value, str):
         raise InputError(source, where, f"expected {expected}, got {shown(value)}")
-    return value
+    return printable(value, source, where)
+
+
+def check_printable(parsed: Parsed, source: str) -> None:
+    """Every text a parser returned, whichever way it read it, is printable (the parsers check
+    as they read, with the line; this is the backstop that no new parser can bypass)."""
+    for value, where in (
+        (parsed.publisher_label, "the publisher's label"),
+        (parsed.citation, "the citation"),
+    ):
+        if isinstance(value, str):
+            printable(value, source, where, multiline=where == "the citation")
+    for name in parsed.release_dates:
+        if isinstance(name, str):
+            printable(name, source, "release dates, model name")
+    for table, rows in parsed.tables.items():
+        for i, row in enumerate(rows, start=1):
+            for column, value in row.items():
+                if isinstance(value, str) and unprintable(value, multiline=column in FREE_TEXT_COLUMNS):
+                    at = f"line {row['row_number']}" if "row_number" in row else f"{table} row {i}"
+                    printable(value, source, f"{at}, field '{column}'", multiline=column in FREE_TEXT_COLUMNS)
 
 
 def record_release_date(found: dict[str, date], name: str, day: date, source: str, where: str) -> None:
@@ -213,6 +319,8 @@ def csv_rows(text: str, source: str, empty: str, required: tuple[str, ...] = (),
                         f"expected {len(header)} fields as in the header, got {len(row)}",
                     )
                 rows.append((start, dict(zip(header, row))))
+                if len(rows) > MAX_TABLE_ROWS:
+                    raise InputError(source, f"line {start}", f"expected at most {MAX_TABLE_ROWS:,} rows in one table")
             start = reader.line_num + 1 + skipped
     except csv.Error as exc:
         raise InputError(source, f"line {reader.line_num + skipped}", f"expected well-formed CSV ({exc})") from None

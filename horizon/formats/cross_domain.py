@@ -30,6 +30,7 @@ from horizon.errors import InputError
 from horizon.formats.base import (
     Parsed,
     a_date,
+    check_markup_size,
     csv_header,
     csv_rows,
     fraction,
@@ -155,6 +156,7 @@ def _horizon_rows(text: str, source: str, *, all_data: bool) -> Parsed:
 
 
 def _toml(text: str, source: str) -> dict[str, Any]:
+    check_markup_size(text, source, "TOML")
     try:
         return tomllib.loads(text.lstrip("\ufeff"))
     except tomllib.TOMLDecodeError as exc:

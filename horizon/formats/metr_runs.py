@@ -7,6 +7,7 @@ import json
 from horizon.errors import InputError
 from horizon.formats.base import (
     Parsed,
+    RunTally,
     fraction,
     number,
     optional_text,
@@ -29,9 +30,16 @@ def _optional_number(record: dict, key: str, source: str, where: str) -> float |
     return None if value is None else number(value, source, f"{where}, field '{key}'")
 
 
+def _shared(names: dict[str, str], text: str | None) -> str | None:
+    """One object per distinct name: a task id or an agent repeats on thousands of lines."""
+    return None if text is None else names.setdefault(text, text)
+
+
 def parse(text: str, source: str) -> Parsed:
     runs = []
     seen: dict[str, int] = {}
+    tally = RunTally(source)
+    names: dict[str, str] = {}
     # Split on "\n" only: str.splitlines() also splits on U+2028, U+0085 and others, which
     # are legal inside JSON strings, and would make line numbers differ from an editor's.
     for lineno, line in enumerate(text.split("\n"), start=1):
@@ -54,17 +62,19 @@ def parse(text: str, source: str) -> Parsed:
             )
         seen[run_id] = lineno
         agent = record.get("alias", record.get("agent"))
-        agent = text_field(agent, source, f"{where}, field 'alias'")
+        agent = _shared(names, text_field(agent, source, f"{where}, field 'alias'"))
         binarized = record.get("score_binarized")
         if isinstance(binarized, bool) or binarized not in (0, 1):
             raise InputError(source, f"{where}, field 'score_binarized'", f"expected 0 or 1, got {shown(binarized)}")
+        task_id = _shared(names, text_field(record.get("task_id"), source, f"{where}, field 'task_id'"))
+        tally.add(agent, task_id, where)
         score = record.get("score")
         runs.append(
             dict(
                 run_id=run_id,
-                task_id=text_field(record.get("task_id"), source, f"{where}, field 'task_id'"),
-                task_family=text_field(record.get("task_family"), source, f"{where}, field 'task_family'"),
-                task_source=optional_text(record.get("task_source"), source, f"{where}, field 'task_source'"),
+                task_id=task_id,
+                task_family=_shared(names, text_field(record.get("task_family"), source, f"{where}, field 'task_family'")),
+                task_source=_shared(names, optional_text(record.get("task_source"), source, f"{where}, field 'task_source'")),
                 source_model=agent,
                 human_minutes=number(
                     record.get("human_minutes"), source, f"{where}, field 'human_minutes'",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from horizon.errors import InputError
-from horizon.formats.base import Parsed, a_date, number, optional_text
+from horizon.formats.base import Parsed, a_date, number, optional_text, printable
 from horizon.formats.yamltext import load_yaml
 
 KIND = "metr_headline_yaml"
@@ -45,7 +45,7 @@ def parse(text: str, source: str) -> Parsed:
     horizons = []
     release_dates = {}
     for key, entry in results.items():
-        key = str(key)
+        key = printable(str(key), source, "results, model name")
         path = f"results.{key}"
         if not isinstance(entry, dict):
             raise InputError(source, path, "expected a mapping with 'metrics' and 'release_date'")
@@ -112,13 +112,14 @@ def parse(text: str, source: str) -> Parsed:
         if not isinstance(block, dict):
             raise InputError(source, "doubling_time_in_days", "expected a mapping of window to estimate")
         for window, values in block.items():
+            window = printable(str(window), source, "doubling_time_in_days, window name")
             where = f"doubling_time_in_days.{window}"
             if not isinstance(values, dict) or "point_estimate" not in values:
                 raise InputError(source, where, "expected a mapping with point_estimate")
             claims.append(
                 dict(
                     suite=label,
-                    window_name=str(window),
+                    window_name=window,
                     point_estimate=number(values["point_estimate"], source, f"{where}.point_estimate", positive=True),
                     ci_low=None if values.get("ci_low") is None else number(values["ci_low"], source, f"{where}.ci_low", positive=True),
                     ci_high=None if values.get("ci_high") is None else number(values["ci_high"], source, f"{where}.ci_high", positive=True),

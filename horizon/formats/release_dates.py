@@ -24,7 +24,8 @@ from datetime import date
 import yaml
 
 from horizon.errors import InputError
-from horizon.formats.base import Parsed, a_date, record_release_date, text_field
+from horizon.formats.base import Parsed, a_date, check_markup_size, record_release_date, text_field
+from horizon.formats.yamltext import yaml_error
 
 KINDS = ["metr_release_dates", "cross_domain_model_info"]
 _TOP_KEY = {"metr_release_dates": "date", "cross_domain_model_info": "model_info"}
@@ -67,14 +68,12 @@ def kind_of(text: str, name: str) -> str | None:
 
 
 def _compose(text: str, source: str) -> yaml.Node | None:
+    check_markup_size(text, source, "YAML")
+    text = text.lstrip("\ufeff")
     try:
-        return yaml.compose(text.lstrip("\ufeff"), Loader=_Loader)  # noqa: S506 (a safe loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}" if mark else None
-        raise InputError(source, where, f"expected valid YAML ({exc.problem or 'malformed'})") from None
+        return yaml.compose(text, Loader=_Loader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
-        raise InputError(source, None, f"expected valid YAML ({exc})") from None
+        raise yaml_error(exc, text, source) from None
 
 
 def _line(node: yaml.Node) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from horizon.errors import InputError
-from horizon.formats.base import reason
+from horizon.formats.base import check_markup_size, reason
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE = "tag:yaml.org,2002:merge"
@@ -74,18 +74,27 @@ class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
+def yaml_error(exc: yaml.YAMLError, text: str, source: str) -> InputError:
+    """One line for anything PyYAML refuses, with the line it points at."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}" if mark else None
+        return InputError(source, where, f"expected valid YAML ({exc.problem or 'malformed'})")
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow in a stream
+        line = text[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return InputError(source, f"line {line}", f"expected valid YAML (character U+{code:04X} is not allowed)")
+    return InputError(source, None, f"expected valid YAML ({reason(exc)})")
+
+
 def load_yaml(text: str, source: str) -> Any:
+    check_markup_size(text, source, "YAML")
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a safe loader)
     except _Refused as exc:
         raise InputError(source, f"line {exc.line}", exc.expected) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}" if mark else None
-        problem = exc.problem or "malformed"
-        raise InputError(source, where, f"expected valid YAML ({problem})") from None
     except yaml.YAMLError as exc:
-        raise InputError(source, None, f"expected valid YAML ({exc})") from None
+        raise yaml_error(exc, text, source) from None
     except (ValueError, OverflowError) as exc:  # any other constructor failure: still one line
         raise InputError(source, None, f"expected valid YAML ({reason(exc)})") from None
 

@@ -78,7 +78,7 @@ def _rows(con, sql: str, params: list[Any]) -> list[dict[str, Any]]:
 
 
 _RELEASED = (
-    "coalesce({given}, m.release_date, (SELECT r.release_date FROM release_dates r JOIN snapshot_versions v"
+    "coalesce({given}, m.release_date, (SELECT r.release_date FROM active_release_dates r JOIN snapshot_versions v"
     " USING (snapshot_id) WHERE r.model_id = {alias}.model_id ORDER BY v.version_date DESC, r.snapshot_id DESC LIMIT 1))"
 )
 
@@ -105,13 +105,13 @@ class _Source:
 
 class _Scores(_Source):
     def load(self, con, b):
-        sid = _newest_snapshot(con, "benchmark_scores", "benchmark = ? AND metric = ?", [b.benchmark, b.score_metric])
+        sid = _newest_snapshot(con, "active_benchmark_scores", "benchmark = ? AND metric = ?", [b.benchmark, b.score_metric])
         if sid is None:
             return [], ()
         rows = _rows(con, (
             "SELECT any_value(coalesce(m.display_name, s.source_model)) AS name, max(s.value) AS value, "
             + _RELEASED.format(given="NULL", alias="s") + " AS released"
-            " FROM benchmark_scores s LEFT JOIN models m USING (model_id)"
+            " FROM active_benchmark_scores s LEFT JOIN models m USING (model_id)"
             " WHERE s.snapshot_id = ? AND s.benchmark = ? AND s.metric = ? GROUP BY s.model_id, m.release_date"
         ), [sid, b.benchmark, b.score_metric])
         return _models(rows), (sid,)
@@ -119,13 +119,13 @@ class _Scores(_Source):
 
 class _Horizons(_Source):
     def load(self, con, b):
-        sid = _newest_snapshot(con, "benchmark_horizons", "benchmark = ?", [b.benchmark])
+        sid = _newest_snapshot(con, "active_benchmark_horizons", "benchmark = ?", [b.benchmark])
         if sid is None:
             return [], ()
         rows = _rows(con, (
             "SELECT any_value(coalesce(m.display_name, h.source_model)) AS name, max(h.horizon_minutes) AS value, "
             + _RELEASED.format(given="max(h.release_date)", alias="h") + " AS released"
-            " FROM benchmark_horizons h LEFT JOIN models m USING (model_id)"
+            " FROM active_benchmark_horizons h LEFT JOIN models m USING (model_id)"
             " WHERE h.snapshot_id = ? AND h.benchmark = ? GROUP BY h.model_id, m.release_date"
         ), [sid, b.benchmark])
         return _models(rows), (sid,)
@@ -141,7 +141,7 @@ class _Headline(_Source):
         rows = _rows(con, (
             "SELECT any_value(coalesce(m.display_name, p.source_model)) AS name, max(p.estimate) AS value, "
             + _RELEASED.format(given="max(p.release_date)", alias="p") + " AS released"
-            " FROM published_horizons p LEFT JOIN models m USING (model_id)"
+            " FROM active_published_horizons p LEFT JOIN models m USING (model_id)"
             " WHERE p.snapshot_id = ? AND p.level = 50 AND p.estimate > 0 GROUP BY p.model_id, m.release_date"
         ), [sid])
         return _models(rows), (sid,)
@@ -150,13 +150,13 @@ class _Headline(_Source):
 class _Runs(_Source):
     def load(self, con, b):
         like = b.task_prefix.replace("%", "") + "%"
-        sid = _newest_snapshot(con, "runs", "task_family LIKE ?", [like])
+        sid = _newest_snapshot(con, "active_runs", "task_family LIKE ?", [like])
         if sid is None:
             return [], ()
         rows = _rows(con, (
             "SELECT any_value(coalesce(m.display_name, u.source_model)) AS name, avg(u.score_binarized) AS value, "
             + _RELEASED.format(given="NULL", alias="u") + " AS released"
-            " FROM runs u LEFT JOIN models m USING (model_id)"
+            " FROM active_runs u LEFT JOIN models m USING (model_id)"
             " WHERE u.snapshot_id = ? AND u.task_family LIKE ? AND u.model_id <> 'human'"
             " GROUP BY u.model_id, m.release_date"
         ), [sid, like])
@@ -189,11 +189,11 @@ def _observation(r: dict[str, Any]) -> Observation:
 
 def _suite_saturation(con, b: Benchmark) -> tuple[float, str | None]:
     if b.saturation_from_suite:
-        sid = _newest_snapshot(con, "suite_tasks", "task_source = ?", [b.saturation_from_suite])
+        sid = _newest_snapshot(con, "active_suite_tasks", "task_source = ?", [b.saturation_from_suite])
         if sid is not None:
             row = con.execute(
                 "SELECT median(human_minutes), min(human_minutes), max(human_minutes), count(*), any_value(suite)"
-                " FROM suite_tasks WHERE snapshot_id = ? AND task_source = ?", [sid, b.saturation_from_suite],
+                " FROM active_suite_tasks WHERE snapshot_id = ? AND task_source = ?", [sid, b.saturation_from_suite],
             ).fetchone()
             return float(row[0]), (f"median human minutes of the {row[3]} {b.saturation_from_suite} tasks in {row[4]}"
                                    f" ({row[1]:.0f} to {row[2]:.0f} min; snapshot {sid})")
@@ -202,14 +202,14 @@ def _suite_saturation(con, b: Benchmark) -> tuple[float, str | None]:
 
 def load_rct(con) -> rct.RctEstimate | None:
     rows = con.execute(
-        "SELECT ai_allowed, predicted_minutes_no_ai, initial_minutes, post_review_minutes FROM rct_issues"
-        " WHERE snapshot_id = (SELECT max(snapshot_id) FROM rct_issues)"
+        "SELECT ai_allowed, predicted_minutes_no_ai, initial_minutes, post_review_minutes FROM active_rct_issues"
+        " WHERE snapshot_id = (SELECT max(snapshot_id) FROM active_rct_issues)"
     ).fetchall()
     return rct.estimate([rct.Issue(*r) for r in rows]) if rows else None
 
 
 def _rct_snapshot(con) -> int | None:
-    return con.execute("SELECT max(snapshot_id) FROM rct_issues").fetchone()[0]
+    return con.execute("SELECT max(snapshot_id) FROM active_rct_issues").fetchone()[0]
 
 
 # --------------------------------------------------------------------------- evaluating
@@ -227,7 +227,7 @@ def evaluate(con, config: Config) -> Evaluation:
             observations, sids = SOURCES[b.source].load(con, b)
             saturation, note = _suite_saturation(con, b)
             if b.saturation_from_suite:
-                sid = _newest_snapshot(con, "suite_tasks", "task_source = ?", [b.saturation_from_suite])
+                sid = _newest_snapshot(con, "active_suite_tasks", "task_source = ?", [b.saturation_from_suite])
                 sids = sids + ((sid,) if sid is not None else ())
             t = Treatment(form=b.form, saturation=saturation, per_model=True, near=ladder.near_saturation)
             results.append(BenchmarkResult(b, assess(observations, t, ladder=True), saturation, note, sids, len(observations)))

@@ -52,6 +52,9 @@ class Snapshot:
     # When this copy was published or taken: the store's snapshot_versions view decides
     # (version in our rows, else a date in the file name, else the retrieval day).
     vintage_date: date | None = None
+    # A retracted snapshot stays in the audit trail (the sources page) and counts nowhere else.
+    retracted_at: datetime | None = None
+    retraction_reason: str | None = None
 
     @property
     def vintage_label(self) -> str:
@@ -66,8 +69,9 @@ def snapshots(con: duckdb.DuckDBPyConnection) -> list[Snapshot]:
     found = rows(
         con,
         "SELECT s.snapshot_id, s.source_kind, s.origin, s.retrieved_at, s.sha256, s.bytes, s.rows,"
-        " s.publisher_label, s.citation, v.published_version, v.version_date AS vintage_date"
-        " FROM snapshots s JOIN snapshot_versions v USING (snapshot_id) ORDER BY s.snapshot_id",
+        " s.publisher_label, s.citation, v.published_version, v.version_date AS vintage_date,"
+        " s.retracted_at, s.retraction_reason"
+        " FROM snapshot_status s JOIN snapshot_versions v USING (snapshot_id) ORDER BY s.snapshot_id",
     )
     return [Snapshot(**r) for r in found]
 
@@ -107,7 +111,7 @@ def published_horizons(con: duckdb.DuckDBPyConnection, snapshot_id: int | None =
         "SELECT p.model_id, coalesce(m.display_name, p.source_model) AS name,"
         " coalesce(p.release_date, m.release_date) AS release_date, p.level, p.estimate, p.ci_low,"
         " p.ci_high, coalesce(p.is_sota_level, p.is_sota) AS frontier, p.snapshot_id, p.suite"
-        " FROM published_horizons p LEFT JOIN models m USING (model_id)"
+        " FROM active_published_horizons p LEFT JOIN models m USING (model_id)"
         " WHERE ? IS NULL OR p.snapshot_id = ?"
         " ORDER BY p.snapshot_id, release_date NULLS LAST, p.model_id, p.level",
         [snapshot_id, snapshot_id],
@@ -131,7 +135,7 @@ def publisher_doubling_times(con: duckdb.DuckDBPyConnection) -> list[DoublingCla
     found = rows(
         con,
         "SELECT snapshot_id, suite, window_name, point_estimate, ci_low, ci_high"
-        " FROM publisher_doubling_times ORDER BY snapshot_id, window_name",
+        " FROM active_publisher_doubling_times ORDER BY snapshot_id, window_name",
     )
     return [DoublingClaim(**r) for r in found]
 
@@ -159,10 +163,10 @@ def benchmark_horizons(con: duckdb.DuckDBPyConnection) -> list[BenchmarkHorizon]
         return []
     found = rows(
         con,
-        "WITH latest AS (SELECT benchmark, max(snapshot_id) AS snapshot_id FROM benchmark_horizons"
+        "WITH latest AS (SELECT benchmark, max(snapshot_id) AS snapshot_id FROM active_benchmark_horizons"
         " GROUP BY benchmark),"
         " ceilings AS (SELECT benchmark, max(TRY_CAST(value AS DOUBLE)) AS ceiling_minutes"
-        " FROM benchmark_meta WHERE key = 'max_horizon_minutes' GROUP BY benchmark)"
+        " FROM active_benchmark_meta WHERE key = 'max_horizon_minutes' GROUP BY benchmark)"
         " SELECT b.benchmark, b.model_id, coalesce(m.display_name, b.source_model) AS name,"
         " b.horizon_minutes, b.ci_low, b.ci_high, coalesce(b.release_date, m.release_date) AS release_date,"
         " b.snapshot_id, c.ceiling_minutes"
@@ -217,7 +221,7 @@ def run_success_bins(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = N
         con,
         "SELECT source_model, model_id, floor(log2(human_minutes)) AS b, count(*) AS runs,"
         " avg(score_binarized) AS success_rate"
-        f" FROM runs {where} {'AND' if where else 'WHERE'} human_minutes > 0"
+        f" FROM active_runs {where} {'AND' if where else 'WHERE'} human_minutes > 0"
         " GROUP BY source_model, model_id, b ORDER BY source_model, b",
         [] if snapshot_id is None else [snapshot_id],
     )
@@ -238,7 +242,7 @@ def run_success_bins(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = N
 def run_snapshot_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
     if not has_table(con, "runs"):
         return []
-    return [r["snapshot_id"] for r in rows(con, "SELECT DISTINCT snapshot_id FROM runs ORDER BY 1")]
+    return [r["snapshot_id"] for r in rows(con, "SELECT DISTINCT snapshot_id FROM active_runs ORDER BY 1")]
 
 
 def model_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -77,6 +77,8 @@ def citation(t: StoredTrend) -> Citation:
     claim += (f" between {t.first_release.isoformat()} and {t.last_release.isoformat()},"
               f" on {whose} for {t.n_models} {models}" + (f", version {versions}." if versions else "."))
     claim += "".join(f" Caveat: {w['text']}." for w in t.warnings if w["code"] == "fragile")
+    claim += "".join(f" Retracted since: snapshot {s['snapshot_id']} no longer counts ({s['retraction_reason']})."
+                     for s in t.snapshots if s.get("retraction_reason"))
     rule = ("every model in the window, frontier or not" if t.points == "all"
             else "frontier = at least as good as every agent released on or before it")
     provenance = (

@@ -41,12 +41,14 @@ def published_source(con, snapshot_id: int | None) -> TrendSource:
     if snapshot_id is None:
         snapshot_id = _default_headline_snapshot(con)
     row = con.execute(
-        "SELECT publisher_label, (SELECT count(*) FROM published_horizons p WHERE p.snapshot_id = s.snapshot_id)"
-        " FROM snapshots s WHERE snapshot_id = ?",
+        "SELECT publisher_label, (SELECT count(*) FROM active_published_horizons p WHERE p.snapshot_id = s.snapshot_id),"
+        " retraction_reason FROM snapshot_status s WHERE snapshot_id = ?",
         [snapshot_id],
     ).fetchone()
     if row is None:
         raise NotFoundError(f"snapshot {snapshot_id}: no such snapshot (see `horizon query snapshots`)")
+    if row[2] is not None:
+        raise NotFoundError(f"snapshot {snapshot_id}: retracted ({row[2]}); it no longer counts (see `horizon snapshots list`)")
     if row[1] == 0:
         raise NotFoundError(f"snapshot {snapshot_id}: has no published headline horizons to fit a trend to")
     return TrendSource("published", snapshot_id, None, (snapshot_id,), row[0])
@@ -59,7 +61,7 @@ def load_published_points(con, snapshot_id: int, level: int) -> list[Point]:
         # so without is_sota_p80 the publisher's 80% flag is unknown (NULL), not the 50% one.
         "SELECT model_id, source_model, release_date, estimate, ci_low, ci_high, suite,"
         " CASE WHEN is_sota_level IS NOT NULL THEN is_sota_level WHEN level = 50 THEN is_sota END"
-        " AS published_sota FROM published_horizons"
+        " AS published_sota FROM active_published_horizons"
         " WHERE snapshot_id = ? AND level = ? ORDER BY source_model",
         [snapshot_id, level],
     )

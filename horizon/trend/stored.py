@@ -73,7 +73,7 @@ class StoredTrend:
     note: str | None                # why doubling_days is missing (e.g. the horizon did not grow)
     code_version: str
     created_at: datetime
-    snapshots: tuple[dict, ...]     # snapshot_id, origin, sha256, retrieved_at, publisher_label, published_version
+    snapshots: tuple[dict, ...]     # snapshot_id, origin, sha256, retrieved_at, publisher_label, published_version, retraction_reason
     warnings: tuple[dict, ...]      # code, text
     sources: tuple = ()             # horizon.citation.Source per input snapshot: whom a citation credits
 
@@ -98,7 +98,7 @@ def load_stored_trend(con: duckdb.DuckDBPyConnection, fit_id: int) -> StoredTren
         # published_version: the version a row of our embedded copy says it comes from.
         "SELECT snapshot_id, origin, sha256, retrieved_at, publisher_label,"
         " (SELECT max(p.published_version) FROM published_horizons p WHERE p.snapshot_id = s.snapshot_id)"
-        " AS published_version FROM snapshots s"
+        " AS published_version, retraction_reason FROM snapshot_status s"
         " WHERE snapshot_id IN (SELECT unnest(?::INTEGER[])) ORDER BY snapshot_id",
         [snap_ids],
     ))

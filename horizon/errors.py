@@ -32,3 +32,22 @@ class NotFoundError(HorizonError):
 
 class ConfigError(HorizonError):
     """A file in data/ (models.toml, sources.toml, thresholds.toml) is malformed."""
+
+
+def unknown_name(what: str, name: str, known, where: str | None = None) -> NotFoundError:
+    """"no threshold named 'work-mnth-50'; closest: work-month-50, work-month-80": the error for a
+    name that is not there, with the nearest spellings (or every name, when there are few)."""
+    import difflib
+
+    known = sorted(set(known))
+    lowered = {k.lower(): k for k in known}
+    # Names that contain what was typed ("al4" -> anthropic_al4_plus), then near spellings.
+    close = [k for k in known if name.lower() in k.lower()][:3] or [
+        lowered[k] for k in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.5)]
+    if close:
+        hint = f"closest: {', '.join(close)}"
+    elif len(known) <= 30:
+        hint = f"expected one of: {', '.join(known) or 'none'}"
+    else:
+        hint = f"{len(known)} known; none close"
+    return NotFoundError(f"{where + ': ' if where else ''}no {what} named {name!r}; {hint}")

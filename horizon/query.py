@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from horizon.config import Config
-from horizon.errors import HorizonError, NotFoundError
+from horizon.errors import HorizonError, unknown_name
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -77,8 +77,8 @@ def run_query(config: Config, name_or_sql: str, params: dict[str, str] | None = 
     if NAME.match(name_or_sql):
         path = config.queries_dir / f"{name_or_sql}.sql"
         if not path.is_file():
-            known = ", ".join(named_queries(config.queries_dir)) or "none"
-            raise NotFoundError(f"no query named {name_or_sql!r} in {config.queries_dir}; expected one of: {known}")
+            raise unknown_name("query", name_or_sql, named_queries(config.queries_dir),
+                               where=f"{config.queries_dir}")
         name, sql = name_or_sql, path.read_text(encoding="utf-8")
     else:
         sql = name_or_sql
@@ -88,6 +88,8 @@ def run_query(config: Config, name_or_sql: str, params: dict[str, str] | None = 
     missing = sorted(wanted - set(params))
     if missing:
         raise HorizonError(f"query {name or 'SQL'}: expected --param {missing[0]}=VALUE")
+    if "model" in wanted:
+        _check_model(con, params["model"])
     try:
         cursor = con.execute(sql, {k: v for k, v in params.items() if k in wanted} or None)
         columns = tuple(d[0] for d in cursor.description or ())
@@ -96,6 +98,16 @@ def run_query(config: Config, name_or_sql: str, params: dict[str, str] | None = 
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise HorizonError(f"query {name or 'SQL'}: {first}") from None
     return QueryResult(columns, rows, name)
+
+
+def _check_model(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """A ``$model`` parameter names a model the store knows (its id, display name or any
+    spelling a source used); otherwise the query would print empty rows and look fine."""
+    spellings = [r[0] for r in con.execute(
+        "SELECT model_id FROM models UNION SELECT display_name FROM models UNION SELECT alias FROM model_aliases"
+    ).fetchall() if r[0]]
+    if name.casefold() not in {s.casefold() for s in spellings}:
+        raise unknown_name("model", name, spellings, where="--param model")
 
 
 def _cell(value: Any) -> str:

@@ -92,7 +92,7 @@ def test_query_writes_csv_and_parquet_that_read_back_the_same(loaded_db, tmp_pat
 def test_unknown_query_name_lists_the_named_queries(loaded_db):
     result = run_cli("--db", loaded_db, "query", "nope")
     assert result.exit_code == 1
-    assert result.stderr.startswith("horizon: no query named 'nope' in ")
+    assert result.stderr.startswith("horizon: ") and "no query named 'nope'; expected one of: " in result.stderr
     assert "latest_horizons" in result.stderr and "\n" not in result.stderr.rstrip("\n")
 
 

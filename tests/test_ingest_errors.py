@@ -114,7 +114,7 @@ def test_missing_file_and_unknown_format_are_one_line_errors(tmp_path, store_wit
     result = run_cli("--db", str(store_with_data), "ingest", str(odd))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"horizon: {odd}: expected a known format (")
-    assert result.stderr.endswith("could not tell which this is (use --format to say)\n")
+    assert result.stderr.endswith("could not tell which this is (use --input-format to say)\n")
 
 
 @pytest.mark.parametrize("name", ["<script>alert(1)</script>", "x'; DROP TABLE runs; --", 'a"b\\c'])

@@ -189,7 +189,7 @@ def test_cite_with_an_unknown_scenario_lists_the_known_ones(db):
     path, env = db
     result = run_cli("--db", path, "cite", "--scenario", "foom", env=env)
     assert result.exit_code == 1
-    assert result.stderr == "horizon: no scenario named 'foom'; expected one of amdahl, explosive, plateau, expanding_pie\n"
+    assert result.stderr == "horizon: no scenario named 'foom'; expected one of: amdahl, expanding_pie, explosive, plateau\n"
 
 
 @pytest.mark.parametrize("name", ["scenario_runs", "scenario_crossings", "scenario_bands", "scenario_evidence",

@@ -221,7 +221,7 @@ def test_scenario_names_are_unique_and_unknown_names_say_which_exist():
     assert len({s.name for s in SCENARIOS}) == len(SCENARIOS) == 4
     from horizon.errors import NotFoundError
 
-    with pytest.raises(NotFoundError, match="expected one of amdahl, explosive, plateau, expanding_pie"):
+    with pytest.raises(NotFoundError, match="expected one of: amdahl, expanding_pie, explosive, plateau"):
         scenario("foom")
 
 

@@ -139,7 +139,7 @@ def test_points_all_fits_every_model_in_the_window_not_only_the_frontier(con, co
 def test_unknown_threshold_name_is_refused_with_the_names_available(tmp_path):
     db = str(tmp_path / "c.duckdb")
     result = run_cli("--db", db, "forecast", "--threshold", "work-century", env=ENV)
-    assert result.exit_code == 1 and "no threshold named work-century" in result.stderr
+    assert result.exit_code == 1 and "no threshold named 'work-century'" in result.stderr
 
 
 def test_default_trends_store_both_levels_and_forecasts(con, config, headline):

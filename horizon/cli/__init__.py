@@ -166,6 +166,30 @@ def cli(ctx: click.Context, **globals_) -> None:
 cli.params.extend(GLOBAL_OPTIONS)
 
 
+class IsoDate(click.ParamType):
+    """A calendar date written YYYY-MM-DD; an impossible one (2024-02-30) says why."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        import datetime as dt
+
+        if isinstance(value, dt.date):
+            return value if not isinstance(value, dt.datetime) else value.date()
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError as exc:
+            reason = "" if "Invalid isoformat" in str(exc) else f" ({exc})"
+            self.fail(f"expected a date like 2024-02-28, got {value!r}{reason}", param, ctx)
+
+
+def level_option(**kwargs):
+    """--level: the success level in percent, one meaning for every command (fit computes any;
+    published headline figures exist at 50 and 80)."""
+    kwargs.setdefault("help", "Success level in percent (published figures: 50 and 80).")
+    return click.option("--level", type=click.IntRange(1, 99), metavar="PERCENT", **kwargs)
+
+
 def emit_json(doc: Any) -> None:
     """Print exactly one JSON document on stdout (sorted keys, so output is stable)."""
     click.echo(json.dumps(doc, indent=2, sort_keys=True, default=str, allow_nan=False))

@@ -15,7 +15,8 @@ def _format_choices() -> list[str]:
 
 @cli.command("ingest")
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--format", "fmt", default=None, help="Force a format instead of detecting it (see `horizon formats`).")
+@click.option("--input-format", "fmt", default=None, metavar="NAME",
+              help="Read the sources as this format instead of detecting it (see `horizon formats`).")
 @json_option
 @click.pass_obj
 def ingest_cmd(config, sources, fmt, as_json):
@@ -56,7 +57,7 @@ def ingest_cmd(config, sources, fmt, as_json):
 @cli.command("formats")
 @json_option
 def formats_cmd(as_json):
-    """List the formats `horizon ingest` reads (names for --format).
+    """List the formats `horizon ingest` reads (names for --input-format).
 
     \b
     Example:

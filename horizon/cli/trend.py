@@ -6,7 +6,7 @@ import math
 
 import click
 
-from horizon.cli import cli, emit_json, json_option, notice
+from horizon.cli import IsoDate, cli, emit_json, json_option, level_option, notice
 from horizon.trend.rules import DEFAULT_CEILING_MINUTES
 
 # The interval methods (horizon.trend.intervals.METHODS), listed here so `--help` needs no numpy.
@@ -32,7 +32,8 @@ class PositiveHours(click.ParamType):
 
 def source_options(f):
     f = click.option("--from-runs", is_flag=True, help="Use the newest run-level fit (fit_horizons) instead of headline figures.")(f)
-    f = click.option("--fit", "run_fit_id", type=int, default=None, help="Use this run-level fit (fit id) instead of headline figures.")(f)
+    f = click.option("--run-fit", "run_fit_id", type=int, default=None, metavar="FIT_ID",
+                     help="Use this run-level fit (from `horizon fit`) instead of headline figures.")(f)
     f = click.option(
         "--snapshot", "snapshot_id", type=int, default=None,
         help="Headline snapshot to fit (default: the newest published version: newest suite, then"
@@ -46,8 +47,8 @@ def window_options(f):
     f = click.option("--no-ceiling", is_flag=True, help="Keep points above the measurable ceiling.")(f)
     f = click.option("--ceiling-hours", type=PositiveHours(), default=DEFAULT_CEILING_MINUTES / 60, show_default=True,
                      help="Leave out (and flag) points whose estimate exceeds this: the suite cannot measure them.")(f)
-    f = click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last release date in the window.")(f)
-    f = click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default="2023-01-01", show_default=True,
+    f = click.option("--until", type=IsoDate(), default=None, help="Last release date in the window.")(f)
+    f = click.option("--since", type=IsoDate(), default="2023-01-01", show_default=True,
                      help="First release date in the window.")(f)
     f = click.option("--all-time", is_flag=True, help="No start date (METR's all_time_stitched window).")(f)
     f = click.option("--interval", type=click.Choice(INTERVALS), default=None,
@@ -65,8 +66,8 @@ def make_spec(level, since, until, all_time, ceiling_hours, no_ceiling, interval
 
     return TrendSpec(
         level=level,
-        window_from=None if all_time else (since.date() if since else None),
-        window_to=until.date() if until else None,
+        window_from=None if all_time else since,
+        window_to=until,
         ceiling_minutes=None if no_ceiling else ceiling_hours * 60.0,
         points=points,
         interval_method=interval,
@@ -79,7 +80,7 @@ def _f(v, fmt="{:.1f}"):
 
 
 @cli.command("trend")
-@click.option("--level", type=click.Choice(["50", "80"]), default="50", show_default=True, help="Success level.")
+@level_option(default=50, show_default=True)
 @window_options
 @source_options
 @json_option
@@ -182,7 +183,7 @@ def echo_trend(doc: dict) -> None:
 
 
 @cli.command("forecast")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=IsoDate(), default=None,
               help="Date the forecast is made (default: today, or SOURCE_DATE_EPOCH's date).")
 @click.option("--thresholds", "thresholds_path", type=click.Path(dir_okay=False), default=None,
               help="Thresholds file (default: data/thresholds.toml).")
@@ -206,7 +207,7 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, points, interval, 
       horizon forecast
       horizon forecast --as-of 2026-03-01 --threshold work-month-50 --json
     """
-    from horizon.errors import NotFoundError
+    from horizon.errors import unknown_name
     from horizon.store import open_for_writing
     from horizon.trend.api import forecast_document, run_forecast
     from horizon.trend.thresholds import load_thresholds
@@ -216,10 +217,10 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, points, interval, 
     if names:
         unknown = sorted(set(names) - {t.name for t in thresholds})
         if unknown:
-            raise NotFoundError(f"{path}: no threshold named {', '.join(unknown)} (have: {', '.join(t.name for t in thresholds)})")
+            raise unknown_name("threshold", unknown[0], [t.name for t in thresholds], where=str(path))
         thresholds = tuple(t for t in thresholds if t.name in names)
     # "As of" is read here, at the edge, and passed in; computations never read the clock.
-    as_of_date = as_of.date() if as_of else config.now.date()
+    as_of_date = as_of or config.now.date()
     spec = make_spec(50, since, until, all_time, ceiling_hours, no_ceiling, interval, seed, points)
     con = open_for_writing(config, say=notice)
     run = run_forecast(con, config, as_of_date, thresholds, spec, snapshot_id, run_fit_id, from_runs)
@@ -263,7 +264,7 @@ def _interval(lo, hi) -> str:
 @click.option("--fit", "fit_id", type=int, default=None,
               help="The stored fit to cite: a trend fit (default: the canonical trend at --level: newest published"
                    " version, default options), or with --indicator / --scenario an indicators / scenarios fit.")
-@click.option("--level", type=click.Choice(["50", "80"]), default="50", show_default=True)
+@level_option(default=50, show_default=True)
 @click.option("--indicator", "indicator", default=None, metavar="SERIES",
               help="Cite an indicator or ladder benchmark instead (see `horizon indicators`, `horizon ladder`).")
 @click.option("--scenario", default=None, help="Cite this scenario of the newest scenarios fit (or of --fit ID):"

@@ -1,6 +1,6 @@
 """Parsers for every published format horizon reads, and detection from content.
 
-Each parser module defines ``KIND`` (its name, used by ``--format``), ``sniff(text, name)``
+Each parser module defines ``KIND`` (its name, used by ``--input-format``), ``sniff(text, name)``
 (does this content look like mine?) and ``parse(text, source) -> Parsed``. Parsers are pure:
 they read text and return rows; the ingest layer resolves model names, stamps the snapshot
 and writes everything in one transaction.
@@ -50,7 +50,7 @@ def parser_for(kind: str) -> ModuleType:
     for m in parsers():
         if kind in module_kinds(m):
             return m
-    raise InputError("--format", None, f"expected one of {', '.join(kinds())}, got {kind!r}")
+    raise InputError("--input-format", None, f"expected one of {', '.join(kinds())}, got {kind!r}")
 
 
 def detect(text: str, name: str, source: str) -> ModuleType:
@@ -61,7 +61,7 @@ def detect(text: str, name: str, source: str) -> ModuleType:
         source,
         None,
         "expected a known format (" + ", ".join(kinds()) + "); could not tell which this is"
-        " (use --format to say)",
+        " (use --input-format to say)",
     )
 
 

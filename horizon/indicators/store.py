@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from horizon.config import Config
-from horizon.errors import NotFoundError
+from horizon.errors import NotFoundError, unknown_name
 from horizon.indicators import rct
 from horizon.indicators.config import Benchmark, Ladder, Rung, SeriesSpec, load_ladder, load_series_specs
 from horizon.indicators.series import Assessment, Observation, Treatment, assess, rung_status
@@ -345,6 +345,5 @@ def stored_trend(con, key: str, fit_id: int | None = None) -> dict[str, Any]:
     if not found:
         known = [r[0] for r in con.execute("SELECT key FROM indicator_trends WHERE fit_id = ? ORDER BY rung NULLS FIRST, key",
                                            [fit_id]).fetchall()]
-        raise NotFoundError(f"no indicator or ladder benchmark named {key!r} in evaluation {fit_id};"
-                            f" expected one of: {', '.join(known) or 'none'}")
+        raise unknown_name("indicator or ladder benchmark", key, known, where=f"evaluation {fit_id}")
     return found[0]

@@ -262,6 +262,6 @@ def scenario(name: str) -> Scenario:
     for s in SCENARIOS:
         if s.name == name:
             return s
-    from horizon.errors import NotFoundError
+    from horizon.errors import unknown_name
 
-    raise NotFoundError(f"no scenario named {name!r}; expected one of {', '.join(s.name for s in SCENARIOS)}")
+    raise unknown_name("scenario", name, [s.name for s in SCENARIOS])

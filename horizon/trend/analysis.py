@@ -72,8 +72,8 @@ class TrendSpec:
                 raise HorizonError(f"{name}: expected a whole number 1 or more, got {v!r}")
         if self.points not in POINTS:
             raise HorizonError(f"points: expected one of {', '.join(POINTS)}, got {self.points!r}")
-        if self.level not in (50, 80):
-            raise HorizonError(f"level: expected 50 or 80, got {self.level!r}")
+        if isinstance(self.level, bool) or not isinstance(self.level, int) or not 1 <= self.level <= 99:
+            raise HorizonError(f"level: expected a whole percent from 1 to 99, got {self.level!r}")
         unknown = [f for f in self.forms if f not in FORM_NAMES]
         if unknown or "exponential" not in self.forms:
             raise HorizonError(f"forms: expected exponential plus any of {', '.join(FORM_NAMES)}, got {self.forms}")
@@ -218,7 +218,7 @@ def analyse(
         intervals.RUN_METHOD if rep_matrix is not None else intervals.DEFAULT_HEADLINE_METHOD
     )
     if method == intervals.RUN_METHOD and rep_matrix is None:
-        raise HorizonError("interval run_bootstrap needs a run-level fit (--fit ID or --from-runs)")
+        raise HorizonError("interval run_bootstrap needs a run-level fit (--run-fit ID or --from-runs)")
 
     warnings = []
     if len(used) < status.FRAGILE_BELOW:

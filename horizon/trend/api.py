@@ -21,7 +21,7 @@ from datetime import date
 import duckdb
 
 from horizon.config import Config
-from horizon.errors import HorizonError
+from horizon.errors import HorizonError, NotFoundError
 from horizon.provenance import record_fit
 from horizon.store import transaction
 from horizon.trend import status
@@ -69,9 +69,18 @@ def _points(con, level, snapshot_id, run_fit_id, from_runs):
     if run_fit_id is not None or from_runs:
         source = tstore.runs_source(con, run_fit_id)
         points, reps = tstore.load_run_points(con, source.source_fit_id, level)
+        if not points:
+            raise NotFoundError(f"run-level fit {source.source_fit_id} has no horizons at {level}%:"
+                                f" fit that level first (`horizon fit --level {level}`)")
         return source, points, (reps or None)
     source = tstore.published_source(con, snapshot_id)
-    return source, tstore.load_published_points(con, source.snapshot_id, level), None
+    points = tstore.load_published_points(con, source.snapshot_id, level)
+    if not points:
+        have = [r[0] for r in con.execute("SELECT DISTINCT level FROM active_published_horizons WHERE snapshot_id = ?"
+                                          " ORDER BY 1", [source.snapshot_id]).fetchall()]
+        raise NotFoundError(f"snapshot {source.snapshot_id} publishes horizons at {' and '.join(f'{v}%' for v in have)}"
+                            f" only, not at {level}% (a run-level fit can give any level: --run-fit ID)")
+    return source, points, None
 
 
 def _publisher_checks(con, source, points, level) -> tuple[PublisherCheck, ...]:

@@ -34,7 +34,7 @@ from horizon.fit.weights import check_weighting
 KIND = "run_horizons"
 # A METR-compatible fit is another estimator (lbfgs stopped early, METR's draws), so it is a
 # kind of its own: readers of "the newest run-level fit" (trends, the report) never pick it up
-# by accident; `horizon trend --fit ID` can still read it.
+# by accident; `horizon trend --run-fit ID` can still read it.
 METR_KIND = "run_horizons_metr"
 METHOD = "METR: weighted logistic regression of score_binarized on log2(human_minutes), L2 on slope"
 INTERVAL = 95  # percent; the percentile interval METR publishes

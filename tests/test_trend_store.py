@@ -169,3 +169,20 @@ def test_run_level_trend_takes_its_interval_from_the_bootstrap_replicates(con, c
     row = con.execute("SELECT source_kind, source_fit_id FROM trend_fits WHERE fit_id = ? AND form = 'exponential'",
                       [run.fit_id]).fetchone()
     assert row == ("runs", fit.fit_id)
+
+
+def test_an_identical_trend_or_forecast_is_reused_not_stored_again(con, config, headline):
+    first = run_trend(con, config, FAST)
+    again = run_trend(con, config, FAST)
+    assert again.reused and again.fit_id == first.fit_id and not first.reused
+    assert run_trend(con, config, replace(FAST, seed=1)).fit_id != first.fit_id   # another option: a new fit
+    count = con.execute("SELECT count(*) FROM fits").fetchone()[0]
+    from horizon.trend.api import run_forecast
+    from horizon.trend.thresholds import load_thresholds
+
+    thresholds = [t for t in load_thresholds(config.data_dir / "thresholds.toml") if t.name == "work-month-50"]
+    made = run_forecast(con, config, config.now.date(), thresholds, FAST)
+    assert con.execute("SELECT count(*) FROM fits").fetchone()[0] == count + 1   # the forecast only: trend reused
+    repeat = run_forecast(con, config, config.now.date(), thresholds, FAST)
+    assert repeat.reused and repeat.fit_id == made.fit_id
+    assert con.execute("SELECT count(*) FROM fits").fetchone()[0] == count + 1

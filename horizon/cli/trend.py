@@ -126,7 +126,8 @@ def echo_trend(doc: dict) -> None:
     src = doc["source"]
     where = f"snapshot {src['snapshot_id']} ({src['label']})" if src["kind"] == "published" else f"run-level fit {src['run_fit_id']}"
     window = f"{doc['window']['from'] or 'start'} .. {doc['window']['to'] or 'now'}"
-    click.echo(f"trend fit {doc['fit_id']}: {doc['level']}% horizon, {where}, window {window},"
+    click.echo(f"trend fit {doc['fit_id']}{' (reused: identical fit stored already)' if doc['reused'] else ''}:"
+               f" {doc['level']}% horizon, {where}, window {window},"
                f" ceiling {_f(doc['ceiling_minutes'] and doc['ceiling_minutes'] / 60, '{:g}')} h")
     kind = "frontier models" if doc["points"] == "frontier" else "models (all in the window, frontier or not)"
     click.echo(f"  {doc['n_models']} {kind}: " + ", ".join(m["model_id"] for m in doc["models"]))
@@ -228,7 +229,7 @@ def forecast_cmd(config, as_of, thresholds_path, names, seed, points, interval, 
     if as_json:
         emit_json(doc)
         return
-    click.echo(f"forecast {doc['fit_id']} as of {doc['as_of']} (trend fits "
+    click.echo(f"forecast {doc['fit_id']}{' (reused)' if doc['reused'] else ''} as of {doc['as_of']} (trend fits "
                + ", ".join(f"{t['level']}%: {t['fit_id']}, doubling {_f(t['doubling_days'])} d" for t in doc["trends"]) + ")")
     for t in doc["trends"]:
         if t["doubling_note"]:

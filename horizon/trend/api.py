@@ -22,7 +22,7 @@ import duckdb
 
 from horizon.config import Config
 from horizon.errors import HorizonError, NotFoundError
-from horizon.provenance import record_fit
+from horizon.provenance import identical_fit, record_fit
 from horizon.store import transaction
 from horizon.trend import status
 from horizon.trend import store as tstore
@@ -43,6 +43,7 @@ class TrendRun:
     source: tstore.TrendSource
     result: TrendResult
     publisher: tuple[PublisherCheck, ...]   # the publisher's own doubling times in the same snapshot, checked
+    reused: bool = False                    # an identical fit was stored already; nothing was written
 
     @property
     def warnings(self) -> tuple[Status, ...]:
@@ -57,6 +58,7 @@ class ForecastRun:
     as_of: date
     trends: tuple[TrendRun, ...]   # one per success level the thresholds need
     forecasts: tuple[Forecast, ...]
+    reused: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,16 +102,27 @@ def run_trend(
     run_fit_id: int | None = None,
     from_runs: bool = False,
 ) -> TrendRun:
-    """Fit every form, store it as a fit run of kind 'trend', and return it."""
+    """Fit every form and store it as a fit run of kind 'trend', unless an identical fit is
+    stored already (same options, inputs, seed and horizon version, and the same models used:
+    a re-mapped models.toml can change which spellings count as one model); then that fit is
+    returned with ``reused`` set, and nothing is written."""
     source, points, reps = _points(con, spec.level, snapshot_id, run_fit_id, from_runs)
     result = analyse(points, spec, reps)
     checks = _publisher_checks(con, source, points, spec.level)
+    params = fit_params(spec, source)
+    same = identical_fit(con, "trend", params, source.input_snapshots, seed=spec.seed)
+    if same is not None and _used_models(con, same) == sorted(p.source_model for p in result.used):
+        return TrendRun(same, source, result, checks, reused=True)
     with transaction(con):
-        fit_id = record_fit(con, "trend", fit_params(spec, source), list(source.input_snapshots), config.now,
-                            seed=spec.seed)
+        fit_id = record_fit(con, "trend", params, list(source.input_snapshots), config.now, seed=spec.seed)
         run = TrendRun(fit_id, source, result, checks)
         tstore.save_trend(con, fit_id, result, source, run.warnings, checks)
     return run
+
+
+def _used_models(con, fit_id: int) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT source_model FROM trend_points WHERE fit_id = ? AND used ORDER BY source_model", [fit_id]).fetchall()]
 
 
 def run_forecast(
@@ -142,6 +155,9 @@ def run_forecast(
         "trend_fit_ids": {str(t.result.spec.level): t.fit_id for t in trends},
     }
     snaps = sorted({s for t in trends for s in t.source.input_snapshots})
+    same = identical_fit(con, "forecast", params, snaps, seed=spec.seed)
+    if same is not None:   # the same trends (reused) and the same thresholds and date: the same rows
+        return ForecastRun(same, as_of, tuple(trends), tuple(forecasts), reused=True)
     with transaction(con):
         fit_id = record_fit(con, "forecast", params, snaps, config.now, seed=spec.seed)
         tstore.save_forecasts(con, fit_id, {lv: by_level[lv].fit_id for lv in levels}, forecasts)
@@ -318,6 +334,7 @@ def trend_document(run: TrendRun) -> dict:
     favoured = r.favoured_by()
     return {
         "fit_id": run.fit_id,
+        "reused": run.reused,
         "level": spec.level,
         "source": {
             "kind": run.source.kind,
@@ -373,6 +390,7 @@ def trend_document(run: TrendRun) -> dict:
 def forecast_document(run: ForecastRun) -> dict:
     return {
         "fit_id": run.fit_id,
+        "reused": run.reused,
         "as_of": run.as_of.isoformat(),
         "trend_fit_ids": {str(t.result.spec.level): t.fit_id for t in run.trends},
         "trends": [

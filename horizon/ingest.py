@@ -21,7 +21,7 @@ from horizon import formats
 from horizon.config import Config
 from horizon.errors import HorizonError, InputError, NotFoundError
 from horizon.fetch import is_url, read_source
-from horizon.formats.base import Parsed, check_printable, printable
+from horizon.formats.base import Parsed, check_printable, printable, with_suite_labels
 from horizon.models import Registry, load_registry, registry_path, resolve_in_transaction
 from horizon.store import transaction
 
@@ -92,7 +92,7 @@ def parse_bytes(data: bytes, origin: str, fmt: str | None = None) -> Parsed:
     except Exception as exc:  # noqa: BLE001 (a backstop: the message names the exception)
         raise InputError(origin, None, f"expected a file horizon can read ({_first_line(exc)})") from None
     check_printable(parsed, origin)
-    return parsed
+    return with_suite_labels(parsed)
 
 
 def _first_line(exc: Exception) -> str:

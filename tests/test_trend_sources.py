@@ -30,7 +30,7 @@ def test_default_headline_is_the_newest_published_version_whatever_the_ingestion
     assert run.result.exponential.doubling_days == pytest.approx(122.611, abs=0.01)
 
 
-def _snapshot(con, sid, origin, retrieved, label="METR-Horizon-v1.1", version=None, rows=True):
+def _snapshot(con, sid, origin, retrieved, label="METR-Horizon-v1.1", version=None, rows=True, estimate=None):
     con.execute(
         "INSERT INTO snapshots (snapshot_id, source_kind, origin, retrieved_at, sha256, bytes, rows, publisher_label)"
         " VALUES (?, 'test', ?, ?, ?, 1, 1, ?)",
@@ -39,8 +39,9 @@ def _snapshot(con, sid, origin, retrieved, label="METR-Horizon-v1.1", version=No
     if rows:
         con.execute(
             "INSERT INTO published_horizons (snapshot_id, source_model, model_id, level, estimate, published_version)"
-            " VALUES (?, 'm', 'm', 50, 10.0, ?)",
-            [sid, version],
+            " VALUES (?, 'm', 'm', 50, ?, ?)",
+            # Each snapshot its own publication unless told otherwise (copies hold identical rows).
+            [sid, 10.0 + sid if estimate is None else estimate, version],
         )
 
 
@@ -71,6 +72,20 @@ def test_headline_rank_is_suite_version_then_version_date_then_file_name_date_th
     _snapshot(con, 9, "/x/benchmark_results_1_10.2025-01-01.yaml", "2025-01-01 00:00", label="METR-Horizon-v1.10")
     assert latest_headline_snapshot(con) == 9
     assert headline_snapshot_ids(con) == [9, 8, 5, 3, 1, 4, 2, 6]
+
+
+def test_copies_of_one_publication_are_one_vintage_dated_and_named_by_the_copy_that_says(con):
+    # Our embedded copy names its version; METR's YAML of the same rows, fetched later, does not.
+    _snapshot(con, 1, "data/metr/metr_headline_1_1_2026-02-22.csv", "2026-03-01 12:00",
+              version="METR-Horizon-v1.1 (2026-02-22)", estimate=42.0)
+    _snapshot(con, 2, "https://metr.org/assets/benchmark_results_1_1.yaml", "2026-06-01 09:00", estimate=42.0)
+    _snapshot(con, 3, "https://metr.org/assets/benchmark_results_1_1.yaml?v=2", "2026-06-02 09:00", estimate=43.0)
+    versions = {r[0]: r[1:] for r in con.execute(
+        "SELECT snapshot_id, publication_id, published_version, version_date FROM snapshot_versions").fetchall()}
+    assert versions[2][:2] == (1, "METR-Horizon-v1.1 (2026-02-22)") and str(versions[2][2]) == "2026-02-22"
+    assert headline_snapshot_ids(con) == [3, 1]   # the copy is not a vintage of its own
+    copies = con.execute("SELECT copies, snapshot_ids FROM publications WHERE publication_id = 1").fetchone()
+    assert copies == (2, [1, 2])
 
 
 def test_python_and_sql_order_headline_versions_the_same_way(con):

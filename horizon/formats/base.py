@@ -242,6 +242,27 @@ def optional_text(value: Any, source: str, where: str, *, expected: str = "a tex
     return printable(value, source, where)
 
 
+# One name per suite. METR's 1.0 file calls its suite "METR-Horizon-v1"; the 1.1 files call the
+# same rows, carried over, "METR-Horizon-v1.0". Stored under one label, a query comparing
+# versions ("which models were revised down") sees one suite, and versions sort as numbers.
+SUITE_LABELS = {"METR-Horizon-v1": "METR-Horizon-v1.0"}
+
+
+def suite_label(label: str | None) -> str | None:
+    return SUITE_LABELS.get(label, label) if label is not None else None
+
+
+def with_suite_labels(parsed: Parsed) -> Parsed:
+    """``parsed`` with every suite and publisher label under its one name (SUITE_LABELS)."""
+    from dataclasses import replace
+
+    tables = {
+        name: [row | {"suite": suite_label(row["suite"])} if "suite" in row else row for row in rows]
+        for name, rows in parsed.tables.items()
+    }
+    return replace(parsed, tables=tables, publisher_label=suite_label(parsed.publisher_label))
+
+
 def check_printable(parsed: Parsed, source: str) -> None:
     """Every text a parser returned, whichever way it read it, is printable (the parsers check
     as they read, with the line; this is the backstop that no new parser can bypass)."""

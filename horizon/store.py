@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -325,6 +326,8 @@ def connect(path: str | Path = ":memory:", read_only: bool = False, *, sandbox: 
         con = _open(path, False, SAFE_SETTINGS)
         migrate(con, path)
         return con
+    if database_string(path):
+        return _connect_remote(path, read_only or sandbox, sandbox)
     if read_only or sandbox:
         if not os.path.exists(path):
             raise NotFoundError(f"{path}: no database yet; run `horizon update` or `horizon ingest FILE` first")
@@ -342,6 +345,48 @@ def connect(path: str | Path = ":memory:", read_only: bool = False, *, sandbox: 
     con = _open(path, False, SAFE_SETTINGS)
     try:
         migrate(con, path)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+# A DuckDB database string with a scheme (md:team, motherduck:db, ducklake:catalog.ducklake):
+# a store DuckDB reaches through one of its extensions. Not a path: handed to DuckDB unchanged.
+_DATABASE_STRING = re.compile(r"^(md|motherduck|ducklake|s3|gcs|http|https):", re.IGNORECASE)
+
+
+def database_string(path: str) -> str | None:
+    """The scheme when ``path`` is a DuckDB database string rather than a file, else None."""
+    m = _DATABASE_STRING.match(str(path))
+    return m.group(1).lower() if m else None
+
+
+def _connect_remote(path: str, read_only: bool, sandbox: bool) -> duckdb.DuckDBPyConnection:
+    """A shared store (MotherDuck, a DuckLake catalog, ...): DuckDB opens it with the extension
+    its scheme needs, which the user installs once (`duckdb -c "INSTALL motherduck"`); horizon
+    itself never downloads or auto-loads an extension. The file checks (foreign file, damaged
+    blocks) are for local files; a shared store is checked by its migrations as any other."""
+    settings = SANDBOX_SETTINGS if sandbox else SAFE_SETTINGS
+    try:
+        con = duckdb.connect(path, read_only=read_only, config=dict(settings))
+    except duckdb.Error as exc:
+        message = _first_line(exc)
+        m = re.search(r'Extension "([a-z_]+)" is an existing extension', str(exc))
+        if m or "extension" in message.lower():
+            ext = m.group(1) if m else database_string(path)
+            raise StoreError(
+                f"{path}: DuckDB opens this store with its {ext} extension, which is not installed here;"
+                f" install it once (duckdb -c \"INSTALL {ext}\") and run again (horizon never downloads extensions)"
+            ) from None
+        raise StoreError(f"{path}: cannot open database: {message}") from None
+    try:
+        if read_only:
+            _check_reader(con, path)
+            if sandbox:
+                con.execute("SET lock_configuration = true")
+        else:
+            migrate(con, path)
     except BaseException:
         con.close()
         raise

@@ -25,9 +25,9 @@ def report_cmd(config, out_dir, no_export, as_json):
     """
     from horizon.errors import NotFoundError
     from horizon.report.site import build_site
-    from horizon.store import connect
+    from horizon.store import connect, database_string
 
-    if not config.db_path.exists():
+    if not database_string(str(config.db_path)) and not config.db_path.exists():
         raise NotFoundError(f"{config.db_path}: no database yet: run `horizon ingest` (or `horizon update`) first")
     con = connect(config.db_path, read_only=True)
     try:

@@ -9,19 +9,10 @@ import yaml
 
 from horizon.config import PROJECT_DIR
 from horizon.errors import ConfigError
-from horizon.models import load_registry, spelling_key
+from horizon.models import load_registry
 from tests.conftest import METR, VINTAGES
 
 REGISTRY = load_registry(PROJECT_DIR / "data" / "models.toml")
-
-
-def test_no_two_entries_in_models_toml_claim_the_same_spelling():
-    owners = {}
-    for model in REGISTRY.models:
-        for spelling in model.spellings:
-            key = spelling_key(spelling)
-            assert owners.setdefault(key, model.model_id) == model.model_id, (
-                f"{spelling!r} claimed by {owners[key]} and {model.model_id}")
 
 
 def test_a_registry_with_a_colliding_spelling_is_refused_naming_both_entries(tmp_path):

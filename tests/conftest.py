@@ -27,6 +27,29 @@ def _private_cache(tmp_path_factory):
     yield
 
 
+@pytest.fixture(scope="session")
+def updated(tmp_path_factory):
+    """One offline `horizon update` on a fresh store, shared by the tests that need an updated
+    store (the main job takes seconds; run once, copied where a test writes)."""
+    import json
+
+    root = tmp_path_factory.mktemp("updated")
+    env = {"HORIZON_OFFLINE": "1", "SOURCE_DATE_EPOCH": "1772366400", "HORIZON_REPORTS": str(root / "reports")}
+    result = run_cli("--db", str(root / "h.duckdb"), "update", "--json", env=env)
+    assert result.exit_code == 0, result.output
+    return root, env, json.loads(result.stdout)
+
+
+def copy_of_updated(updated, tmp_path) -> str:
+    """A private copy of the shared updated store, for a test that writes to it."""
+    import shutil
+
+    root, _, _ = updated
+    path = tmp_path / "h.duckdb"
+    shutil.copy(root / "h.duckdb", path)
+    return str(path)
+
+
 @pytest.fixture
 def config(tmp_path):
     return load_config(db=tmp_path / "h.duckdb", env={}, now=FIXED_NOW, cache_dir=tmp_path / "cache")

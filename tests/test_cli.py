@@ -10,7 +10,7 @@ import pytest
 
 from horizon.cli import cli, register_commands
 from horizon.config import PROJECT_DIR
-from tests.conftest import VINTAGES, run_cli
+from tests.conftest import VINTAGES, copy_of_updated, run_cli
 
 register_commands()
 COMMANDS = sorted(cli.commands)
@@ -29,25 +29,22 @@ def test_every_command_is_documented_in_the_readme(name):
     assert f"horizon {name}" in README, f"README.md does not show `horizon {name}`"
 
 
-def test_update_on_a_fresh_database_ingests_the_embedded_data_offline_then_changes_nothing(tmp_path):
-    db = str(tmp_path / "h.duckdb")
-    env = {"HORIZON_OFFLINE": "1", "SOURCE_DATE_EPOCH": "1772366400", "HORIZON_REPORTS": str(tmp_path / "reports")}
-    first = run_cli("--db", db, "update", "--json", env=env)
-    assert first.exit_code == 0, first.output
-    doc = json.loads(first.stdout)
+def test_update_on_a_fresh_database_ingests_the_embedded_data_offline_then_changes_nothing(updated, tmp_path):
+    root, env, doc = updated
     assert doc["network"].startswith("skipped (HORIZON_OFFLINE is set)")
     assert all(s["new"] for s in doc["snapshots"]) and len(doc["snapshots"]) >= 4
     assert doc["summary"]["latest_headline"]["top_model"] == "Claude Opus 4.6"
-    again = json.loads(run_cli("--db", db, "update", "--json", env=env).stdout)
+    db = copy_of_updated(updated, tmp_path)
+    again = json.loads(run_cli("--db", db, "update", "--json", env=env | {"HORIZON_REPORTS": str(tmp_path)}).stdout)
     assert not any(s["new"] for s in again["snapshots"])
     assert again["summary"]["tables"] == doc["summary"]["tables"]
     assert doc["stages"]["fit"]["status"] == "fitted" and again["stages"]["fit"]["status"] == "unchanged"
     assert doc["stages"]["trend"]["citation"] == again["stages"]["trend"]["citation"]
     assert doc["stages"]["trend"]["citation"].startswith("The 50% time horizon of frontier AI agents doubled every 128.7 days")
-    assert (tmp_path / "reports" / "site" / "index.html").is_file()
+    assert (root / "reports" / "site" / "index.html").is_file()
 
 
-def test_update_without_network_says_so_in_one_line_and_uses_data(tmp_path, monkeypatch):
+def test_update_without_network_says_so_in_one_line_and_uses_data(updated, tmp_path, monkeypatch):
     from horizon import update
     from horizon.errors import FetchError
 
@@ -55,7 +52,8 @@ def test_update_without_network_says_so_in_one_line_and_uses_data(tmp_path, monk
         raise FetchError(f"{url}: cannot fetch (network unreachable)")
 
     monkeypatch.setattr(update, "fetch_url", refuse)
-    result = run_cli("--db", str(tmp_path / "h.duckdb"), "update",
+    # On an updated store: the network line comes first whatever the store holds.
+    result = run_cli("--db", copy_of_updated(updated, tmp_path), "update",
                      env={"HORIZON_OFFLINE": "", "HORIZON_REPORTS": str(tmp_path / "reports")})
     assert result.exit_code == 0, result.output
     first = result.stdout.splitlines()[0]
@@ -125,12 +123,12 @@ def test_a_bad_source_date_epoch_is_a_one_line_error(tmp_path):
     assert result.stderr == "horizon: SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01, got 'soon'\n"
 
 
-def test_update_refits_what_was_ingested_since_and_ignores_older_versions(tmp_path):
+def test_update_refits_what_was_ingested_since_and_ignores_older_versions(updated, tmp_path):
     from tests.conftest import METR
 
-    db = str(tmp_path / "h.duckdb")
-    env = {"HORIZON_OFFLINE": "1", "SOURCE_DATE_EPOCH": "1772366400", "HORIZON_REPORTS": str(tmp_path / "reports")}
-    first = json.loads(run_cli("--db", db, "update", "--json", env=env).stdout)
+    _, env, first = updated
+    env = env | {"HORIZON_REPORTS": str(tmp_path / "reports")}
+    db = copy_of_updated(updated, tmp_path)
     # An older published version ingested later does not become the headline.
     assert run_cli("--db", db, "ingest", str(VINTAGES[0]), env=env).exit_code == 0
     second = json.loads(run_cli("--db", db, "update", "--json", env=env).stdout)

@@ -14,29 +14,16 @@ import pytest
 
 from horizon.config import PROJECT_DIR, load_config
 from horizon.store import connect
-from tests.conftest import run_cli
+from tests.conftest import copy_of_updated, run_cli
 
 INDICATORS = PROJECT_DIR.parent / "shared" / "data" / "indicators"
 EPOCH = "1772366400"   # 2026-03-01 12:00 UTC
 
 
-@pytest.fixture(scope="session")
-def updated(tmp_path_factory):
-    """One offline `horizon update` on a fresh store: the scenarios stage and the page with it."""
-    root = tmp_path_factory.mktemp("scenarios-update")
-    env = {"HORIZON_OFFLINE": "1", "SOURCE_DATE_EPOCH": EPOCH, "HORIZON_REPORTS": str(root / "reports")}
-    result = run_cli("--db", str(root / "h.duckdb"), "update", "--json", env=env)
-    assert result.exit_code == 0, result.output
-    return root, env, json.loads(result.stdout)
-
-
 @pytest.fixture
 def db(updated, tmp_path):
     """A private copy of the updated store, for tests that write to it."""
-    root, env, _ = updated
-    path = tmp_path / "h.duckdb"
-    shutil.copy(root / "h.duckdb", path)
-    return str(path), env
+    return copy_of_updated(updated, tmp_path), updated[1]
 
 
 def test_update_fits_the_scenarios_and_renders_the_page_offline(updated):

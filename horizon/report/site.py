@@ -87,6 +87,11 @@ def build_site(con: duckdb.DuckDBPyConnection, config: Config, out_dir: str | Pa
                 path.write_text(layout.render(page, version=__version__, snapshot_labels=labels, citations=citations),
                                 encoding="utf-8", newline="\n")
                 written.add(path)
+                for relative, content in page.files:
+                    extra = out / relative
+                    extra.parent.mkdir(parents=True, exist_ok=True)
+                    extra.write_bytes(content)
+                    written.add(extra)
 
             written.update(assets.write_static(out))
             if export:

@@ -37,6 +37,8 @@ class Page:
     body: Html
     charts: tuple[Chart, ...] = ()
     snapshot_ids: tuple[int, ...] = ()
+    # Extra files the page links to (data downloads): path relative to the site -> content.
+    files: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass

@@ -29,6 +29,7 @@ CASES = {
     "decades_per_doubling": [10.0 * 2 ** (120 * i / 8000) for i in range(8)],
     "three_points": [5.0, 10.0, 20.0],
     "four_points": [5.0, 11.0, 19.0, 42.0],
+    "five_scattered": [2.0, 3.0, 12.0, 14.0, 60.0],             # curved forms' intervals run off
 }
 
 
@@ -65,7 +66,7 @@ def test_every_form_has_a_named_status_and_never_an_absurd_doubling_time(case):
     for f in result.forms:
         assert f.status.code in status.STATUS_CODES, f
         assert f.status.ok or (f.note and "\n" not in f.note and f.doubling_days is None and f.ci_low is None)
-        assert _sane(f.doubling_days) and _sane(f.ci_low), f
+        assert all(_sane(v) for v in (f.doubling_days, f.ci_low, f.ci_high, f.ci80_low, f.ci80_high)), f
         if not f.status.ok:
             assert f.form not in result.favoured_by().values()
 
@@ -81,6 +82,14 @@ def test_a_doubling_time_of_decades_is_reported_as_implausible_not_as_a_number()
     exp = analysed("decades_per_doubling").exponential
     assert exp.status.code == status.IMPLAUSIBLE_DOUBLING and exp.doubling_days is None
     assert "8,000 days" in exp.note and "outside any plausible range" in exp.note
+
+
+def test_an_interval_the_points_cannot_bound_is_unbounded_and_says_so():
+    result = analysed("five_scattered")
+    sup = result.form("superexponential")
+    assert sup.status.ok and sup.doubling_days is not None and sup.ci_high is None
+    warning = {w.code: w.text for w in result.warnings}[status.INTERVAL_UNBOUNDED]
+    assert "superexponential" in warning and "unbounded" in warning
 
 
 def test_a_trend_on_three_points_says_it_is_fragile_and_what_did_not_run():

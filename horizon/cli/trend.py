@@ -7,7 +7,7 @@ import math
 import click
 
 from horizon.cli import IsoDate, cli, emit_json, json_option, level_option, notice
-from horizon.trend.rules import DEFAULT_CEILING_MINUTES
+from horizon.trend.rules import DEFAULT_CEILING_MINUTES, PLAUSIBLE_DOUBLING_DAYS
 
 # The interval methods (horizon.trend.intervals.METHODS), listed here so `--help` needs no numpy.
 INTERVALS = ["ols_t", "ols_hc3", "wild_hc3", "wild_bootstrap", "residual_bootstrap", "parametric_ci", "run_bootstrap"]
@@ -114,12 +114,13 @@ def trend_cmd(config, level, seed, points, interval, all_time, since, until, cei
     echo_trend(doc)
 
 
-def _span(lo, hi, sep: str = " to ") -> str:
-    """A doubling-time interval; a missing upper end is an unbounded doubling (the slope's
-    interval reaches zero), never a number."""
+def _span(lo, hi, sep: str = " to ", fitted: bool = False) -> str:
+    """A doubling-time interval; an end the data do not bound (an upper end past a decade or
+    infinite, a lower end under a week) is a word, never a number."""
     if lo is None and hi is None:
-        return "-"
-    return f"{_f(lo)}{sep}{'unbounded' if hi is None else _f(hi)}"
+        return "unbounded" if fitted else "-"
+    low = f"under {PLAUSIBLE_DOUBLING_DAYS[0]:g}" if lo is None else _f(lo)
+    return f"{low}{sep}{'unbounded' if hi is None else _f(hi)}"
 
 
 def echo_trend(doc: dict) -> None:
@@ -138,7 +139,8 @@ def echo_trend(doc: dict) -> None:
     else:
         click.echo(
             f"  doubling time {_f(doc['doubling_days'])} days ({_f(doc['doubling_months'], '{:.2f}')} months),"
-            f" 80% CI {_span(doc['ci80_low'], doc['ci80_high'])} days, 95% CI {_span(doc['ci_low'], doc['ci_high'])}"
+            f" 80% CI {_span(doc['ci80_low'], doc['ci80_high'], fitted=True)} days,"
+            f" 95% CI {_span(doc['ci_low'], doc['ci_high'], fitted=True)}"
             f" days [{doc['interval_method']}], R² {_f(doc['r2'], '{:.3f}')}"
         )
         click.echo(f"  interval: {doc['interval_text']}")
@@ -157,7 +159,7 @@ def echo_trend(doc: dict) -> None:
             click.echo(f"  {f['form']:<17} not fitted: {f['note']}")
             continue
         bt = f["backtest"] or {}
-        ci = _span(f["ci_low"], f["ci_high"], "-")
+        ci = _span(f["ci_low"], f["ci_high"], "-", fitted=f["doubling_days"] is not None)
         click.echo(
             f"  {f['form']:<17} {_f(f['doubling_days']):>10} {ci:>17} {_f(f['aic']):>7} {_f(f['bic']):>7} "
             f"{_f(bt.get('mean_abs_log_error'), '{:.2f}'):>7} {_f(bt.get('rmse_log'), '{:.2f}'):>7} "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -26,6 +26,7 @@ from horizon.trend.rules import (
     DEFAULT_CEILING_MINUTES,
     doubling_interval,
     plausible_doubling,
+    plausible_interval,
 )
 from horizon.trend.status import Status
 
@@ -222,7 +223,7 @@ def analyse(
 
     warnings = []
     if len(used) < status.FRAGILE_BELOW:
-        warnings.append(status.fragile(len(used)))
+        warnings.append(status.fragile(len(used), closed_form=method in intervals.ANALYTIC))
     predictions, summaries = backtest(used, spec.forms, spec.backtest_min_train)
     by_form = {s.form: s for s in summaries}
     if not predictions:
@@ -242,7 +243,23 @@ def analyse(
     for form in spec.forms:
         if form != "exponential":
             results.append(_other_form(form, x, y, x_last, spec, rep_matrix, by_form.get(form)))
+    results, unbounded = _plausible_intervals(results)
+    if unbounded:
+        warnings.append(status.interval_unbounded(unbounded))
     return TrendResult(spec, selection, tuple(results), bt, predictions, alternatives, tuple(warnings))
+
+
+def _plausible_intervals(results: list[FormResult]) -> tuple[list[FormResult], list[str]]:
+    """Each form with the interval ends its points do not bound made None, and which forms had one."""
+    out, unbounded = [], []
+    for r in results:
+        lo95, hi95, cut95 = plausible_interval(r.ci_low, r.ci_high)
+        lo80, hi80, cut80 = plausible_interval(r.ci80_low, r.ci80_high)
+        if cut95 or cut80:
+            unbounded.append(r.form)
+            r = replace(r, ci_low=lo95, ci_high=hi95, ci80_low=lo80, ci80_high=hi80)
+        out.append(r)
+    return out, unbounded
 
 
 def _exponential(x, y, used, spec, method, rep_matrix, summary) -> tuple[FormResult, tuple]:

@@ -90,6 +90,16 @@ def plausible_doubling(days: float | None) -> bool:
     return days is not None and math.isfinite(days) and lo <= days <= hi
 
 
+def plausible_interval(low: float | None, high: float | None) -> tuple[float | None, float | None, bool]:
+    """An interval of a doubling time with each end the data do not bound made None (a lower end
+    under a week, an upper end over a decade, or infinite), and whether any end was: a
+    "95% CI of 2e-303 to 2e36 days" says only that the points cannot pin the curve down."""
+    lo_min, hi_max = PLAUSIBLE_DOUBLING_DAYS
+    keep_low = low if low is not None and math.isfinite(low) and low >= lo_min else None
+    keep_high = high if high is not None and math.isfinite(high) and high <= hi_max else None
+    return keep_low, keep_high, (keep_low is None and low is not None) or (keep_high is None and high is not None)
+
+
 # --- numbers for JSON and the store ----------------------------------------------------------------
 
 

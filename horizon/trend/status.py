@@ -33,6 +33,7 @@ FRAGILE = "fragile"
 BACKTEST_NOT_RUN = "backtest_not_run"
 BREAK_TEST_NOT_RUN = "break_test_not_run"
 PUBLISHER_GAP = "publisher_gap"
+INTERVAL_UNBOUNDED = "interval_unbounded"
 
 STATUS_CODES = (OK.code, NOT_FITTED, NOT_CONVERGED, NOT_IDENTIFIED, NO_GROWTH, IMPLAUSIBLE_DOUBLING)
 
@@ -69,10 +70,19 @@ def implausible_doubling(days: float) -> Status:
     )
 
 
-def fragile(n: int) -> Status:
+def fragile(n: int, closed_form: bool = True) -> Status:
+    how = (f"the interval uses Student t with {n - 2} degree{'s' if n - 2 != 1 else ''} of freedom and is wide"
+           " accordingly" if closed_form else "its interval rests on refits of so few points")
     return Status(
         FRAGILE,
-        f"fragile: fitted on only {n} points; the interval uses Student t with {n - 2} degree"
-        f"{'s' if n - 2 != 1 else ''} of freedom and is wide accordingly, and one model more or less can move"
-        " the doubling time a lot",
+        f"fragile: fitted on only {n} points; {how}, and one model more or less can move the doubling time a lot",
+    )
+
+
+def interval_unbounded(forms: list[str]) -> Status:
+    lo, hi = PLAUSIBLE_DOUBLING_DAYS
+    return Status(
+        INTERVAL_UNBOUNDED,
+        f"interval not bounded by the data ({', '.join(forms)}): an end fell outside any plausible doubling time"
+        f" ({lo:g} days to {hi / 365.25:g} years), so it is shown as unbounded rather than as a number",
     )

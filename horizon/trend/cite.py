@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from horizon.citation import Citation, render, stable_key
-from horizon.trend.rules import finite_or_none
+from horizon.trend.rules import PLAUSIBLE_DOUBLING_DAYS, finite_or_none
 from horizon.trend.stored import StoredTrend, load_stored_trend
 
 
@@ -30,6 +30,14 @@ def stored_for_citation(con, fit_id: int | None = None, level: int = 50) -> Stor
 
 def _days(v: float | None) -> str:
     return "unbounded" if v is None or not math.isfinite(v) else f"{v:.1f}"
+
+
+def _interval_words(low: float | None, high: float | None) -> str:
+    """"110.3 to 154.7 days"; an end the data do not bound said in words (see rules.plausible_interval)."""
+    if low is None and high is None:
+        return "not bounded by the data"
+    start = f"under {PLAUSIBLE_DOUBLING_DAYS[0]:g}" if low is None else _days(low)
+    return f"{start} to {_days(high)} days"
 
 
 def _window_text(t: StoredTrend) -> str:
@@ -70,8 +78,7 @@ def citation(t: StoredTrend) -> Citation:
         claim = f"The {t.level}% time horizon of {who} has no doubling time" + (f" ({t.note})" if t.note else "")
     else:
         claim = (f"The {t.level}% time horizon of {who} doubled every {_days(t.doubling_days)} days"
-                 f" ({int(round(t.ci_level * 100))}% confidence interval {_days(t.ci_low)} to"
-                 f" {_days(t.ci_high)} days)")
+                 f" ({int(round(t.ci_level * 100))}% confidence interval {_interval_words(t.ci_low, t.ci_high)})")
     models = "models" if t.points == "all" else "frontier models"
     whose, versions = _publication(t)
     claim += (f" between {t.first_release.isoformat()} and {t.last_release.isoformat()},"

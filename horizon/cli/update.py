@@ -9,9 +9,11 @@ from horizon.cli import cli, emit_json, json_option, notice
 
 @cli.command("update")
 @click.option("--offline", is_flag=True, help="Do not try the network; use the embedded data in data/.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Directory for the report site (default: reports/site under the configured reports directory).")
 @json_option
 @click.pass_obj
-def update_cmd(config, offline, as_json):
+def update_cmd(config, offline, out_dir, as_json):
     """Ingest the sources in data/sources.toml, then fit and report.
 
     Fetches the published sources when the network is reachable; otherwise says so in one
@@ -22,6 +24,7 @@ def update_cmd(config, offline, as_json):
     Example:
       horizon update
       horizon --db /tmp/h.duckdb update --offline --json
+      horizon update --out /srv/horizon/site
     """
     import dataclasses
 
@@ -34,7 +37,7 @@ def update_cmd(config, offline, as_json):
     gathered = gather(config)  # every download before the store is opened: no lock held while waiting
     con = open_for_writing(config, say=notice)
     try:
-        result = run_update(con, config, gathered=gathered)
+        result = run_update(con, config, report_dir=out_dir, gathered=gathered)
     finally:
         con.close()
     if as_json:

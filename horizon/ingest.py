@@ -204,6 +204,8 @@ def insert_rows(con, origin: str, table: str, snapshot_id: int, rows: list[dict]
         batch = pa.table(data)  # noqa: F841 (read by DuckDB by name below)
         con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM batch')
     except duckdb.ConstraintException as exc:
+        if "CHECK constraint" in str(exc):  # a value the parsers should have refused
+            raise InputError(origin, table, f"expected values the store allows ({_first_line(exc)})") from None
         raise InputError(origin, table, f"expected unique rows per snapshot ({_first_line(exc)})") from None
     except (pa.ArrowException, duckdb.Error) as exc:
         raise InputError(origin, table, f"expected values of one type per column ({_first_line(exc)})") from None

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -187,3 +188,29 @@ def test_downloads_hold_the_table_rows_as_csv_and_json_and_build_to_the_same_byt
         doc = json.loads(json_bytes)
         assert len(table) == len(doc) == len(first.rows) > 0
         assert list(table[0]) == list(first.rows[0])
+
+
+class _Balance(HTMLParser):
+    """Fails on a closing tag that does not close the innermost open element."""
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open.pop() == tag, f"</{tag}> closes nothing open"
+
+
+def test_every_section_is_a_balanced_fragment_that_can_go_anywhere_on_a_page(store):
+    ids = canonical_trend_fit_ids(store)
+    for fit_id in sorted(ids.values()):
+        for section in (break_test(store, fit_id), forecast(store, fit_id, forms=None), warnings(store, fit_id),
+                        publisher_check(store, fit_id), coverage(store)):
+            for part in (section.html, section.links()):
+                parser = _Balance()
+                parser.feed(part)
+                parser.close()
+                assert parser.open == [], f"fit {fit_id}: unclosed {parser.open}"

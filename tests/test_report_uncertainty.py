@@ -50,17 +50,23 @@ def _text(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html)
 
 
-def test_the_coverage_table_has_a_row_per_method_and_size_with_the_stored_shares(store):
+def test_the_coverage_table_gives_each_method_at_each_size_its_stored_80_and_95_shares(store):
     stored = _rows(store, "SELECT method, n_points, level, coverage, chosen FROM interval_coverage"
                           " WHERE scenario = 'normal' AND fit_id = (SELECT max(fit_id) FROM interval_coverage)")
     assert stored, "the updated store holds a coverage study"
     section = coverage(store)
-    cells = {(r["method"], r["n_points"]) for r in stored}
-    assert len(re.findall(r'<tr id="coverage-normal-', section.html)) == len(cells)
-    for r in stored:
-        row = _row_html(section.html, f"coverage-normal-{r['method']}-{r['n_points']}")
-        assert f"{100 * r['coverage']:.1f}%" in row
-        assert ("(default)" in row) == r["chosen"]
+    methods = {r["method"] for r in stored}
+    assert len(re.findall(r'<tr id="coverage-normal-', section.html)) == len(methods)
+    sizes = sorted({r["n_points"] for r in stored}, reverse=True)
+    share = {(r["method"], r["n_points"], r["level"]): r["coverage"] for r in stored}
+    for method in methods:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", _row_html(section.html, f"coverage-normal-{method}"))
+        assert ("(default)" in cells[0]) == any(r["chosen"] for r in stored if r["method"] == method)
+        for n, cell in zip(sizes, cells[1:], strict=True):
+            assert re.sub(" ✗", "", cell) == f"{100 * share[(method, n, 0.8)]:.1f}% / {100 * share[(method, n, 0.95)]:.1f}%"
+            # ✗: outside the calibration target issue 8 sets (77-83% for 80%, 93-97% for 95%)
+            for part, level, (lo, hi) in zip(cell.split(" / "), (0.8, 0.95), ((0.77, 0.83), (0.93, 0.97)), strict=True):
+                assert part.endswith("✗") == (not lo <= share[(method, n, level)] <= hi)
     total = store.execute("SELECT count(*) FROM interval_coverage WHERE fit_id = (SELECT max(fit_id) FROM interval_coverage)").fetchone()[0]
     assert len(section.rows) == total
     assert {r["scenario"] for r in section.rows} == {r[0] for r in store.execute("SELECT DISTINCT scenario FROM interval_coverage").fetchall()}

@@ -93,27 +93,31 @@ def _scenario_table(study: CoverageStudy, scenario: str) -> Html:
     levels = sorted({round(r.level, 2) for r in rows})
     body, ids = [], []
     for method in methods:
+        cells: list = [Html(tag("strong", method_name(method)) + " (default)") if method == study.chosen else method_name(method)]
         for n in sizes:
-            cells: list = [
-                Html(tag("strong", method_name(method)) + " (default)") if method == study.chosen else method_name(method),
-                n,
-            ]
+            shares = []
             for level in levels:
                 r = by_cell.get((method, n, level))
-                if r is None:
-                    cells.append("not simulated")
-                else:
-                    mark = "" if within_target(r) else " ✗"
-                    cells.append(share_text(r.coverage) + mark)
-            body.append(cells)
-            ids.append(f"coverage-{scenario}-{method}-{n}")
-    targets = "; ".join(f"{level_text(lv)} interval: {TARGET[lv][0]:.0%}–{TARGET[lv][1]:.0%}" for lv in levels if lv in TARGET)
-    headers = ["Method", "Points", *(f"{level_text(lv)} interval covers" for lv in levels)]
+                shares.append("–" if r is None else share_text(r.coverage) + ("" if within_target(r) else " ✗"))
+            cells.append(" / ".join(shares))
+        body.append(cells)
+        ids.append(f"coverage-{scenario}-{method}")
+    targets = " and ".join(f"{TARGET[lv][0]:.0%}–{TARGET[lv][1]:.0%} for the {level_text(lv)} interval" for lv in levels if lv in TARGET)
+    per = " / ".join(level_text(lv) for lv in levels)
+    headers = ["Method", *(f"{n} points: {per}" for n in sizes)]
     return simple_table(
-        headers, body, table_id=f"coverage-{scenario}", numeric=[False, True, *(True for _ in levels)], row_ids=ids,
-        notes=[None, "the frontier's last N models"],
-        caption=f"{SCENARIO_TEXT.get(scenario, scenario)}. Calibrated means {targets}; ✗ marks a share outside that range.",
+        headers, body, table_id=f"coverage-{scenario}", numeric=[False, *(True for _ in sizes)], row_ids=ids,
+        notes=[None, *(f"the frontier's last {n} models; share of simulated data sets whose {per} interval covered the"
+                       " true doubling time" for n in sizes)],
+        caption=f"{SCENARIO_TEXT.get(scenario, scenario)}. Calibrated means {targets}; ✗ marks a share outside it"
+                " (– : not simulated).",
     )
+
+
+def _counts(study: CoverageStudy) -> str:
+    """14, 9, 5 or 3: the numbers of points the study simulated."""
+    sizes = [str(n) for n in sorted({r.n_points for r in study.rows}, reverse=True)]
+    return sizes[0] if len(sizes) == 1 else ", ".join(sizes[:-1]) + " or " + sizes[-1]
 
 
 def _method_order(methods) -> list[str]:
@@ -140,8 +144,8 @@ def coverage(con: duckdb.DuckDBPyConnection, heading_tag: str = "h2") -> Section
     lede = Html(
         "<p>An interval is only worth citing if it contains the true value as often as it claims. For each candidate "
         f"method, {esc(many)} were drawn from a known exponential trend {esc(shape)} (the same release dates and "
-        "scatter), using the frontier’s last N models; the table gives the share of data sets whose interval "
-        "contained the true doubling time. "
+        f"scatter), using the frontier’s last {esc(_counts(study))} models; each cell gives the share of data sets whose "
+        "80% and 95% intervals contained the true doubling time. "
         f"The default, <strong>{esc(method_name(study.chosen or ''))}</strong>, is the simplest method whose 95% and 80% "
         f"intervals are calibrated at {esc(sizes)} points. Fewer points give wider intervals; a trend fitted on fewer "
         f"than {FRAGILE_BELOW} points is marked fragile beside its number.</p>"

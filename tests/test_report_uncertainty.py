@@ -14,6 +14,7 @@ import pytest
 from horizon.report.uncertainty import (
     break_test,
     coverage,
+    doubling_interval,
     forecast,
     publisher_check,
     warnings,
@@ -177,7 +178,7 @@ def test_an_empty_store_gives_each_section_a_one_line_note(tmp_path):
         for section in (coverage(con), break_test(con, fit_id), forecast(con, fit_id), publisher_check(con, fit_id)):
             assert section.html.count("<p") == 1 and '<p class="empty">' in section.html
             assert section.rows == () and section.files() == () and section.links() == ""
-        assert warnings(con, fit_id).html == ""
+        assert warnings(con, fit_id).html == "" and doubling_interval(con, fit_id).html == ""
     finally:
         con.close()
 
@@ -185,7 +186,8 @@ def test_an_empty_store_gives_each_section_a_one_line_note(tmp_path):
 def test_downloads_hold_the_table_rows_as_csv_and_json_and_build_to_the_same_bytes(store):
     fit_id = canonical_trend_fit_id(store, 50)
     for build in (lambda: coverage(store), lambda: break_test(store, fit_id), lambda: forecast(store, fit_id, forms=None),
-                  lambda: publisher_check(store, fit_id), lambda: warnings(store, fit_id)):
+                  lambda: publisher_check(store, fit_id), lambda: warnings(store, fit_id),
+                  lambda: doubling_interval(store, fit_id)):
         first, again = build(), build()
         assert first.html == again.html and first.files() == again.files()
         (csv_path, csv_bytes), (json_path, json_bytes) = first.files()
@@ -214,9 +216,38 @@ def test_every_section_is_a_balanced_fragment_that_can_go_anywhere_on_a_page(sto
     ids = canonical_trend_fit_ids(store)
     for fit_id in sorted(ids.values()):
         for section in (break_test(store, fit_id), forecast(store, fit_id, forms=None), warnings(store, fit_id),
-                        publisher_check(store, fit_id), coverage(store)):
+                        publisher_check(store, fit_id), coverage(store), doubling_interval(store, fit_id)):
             for part in (section.html, section.links()):
                 parser = _Balance()
                 parser.feed(part)
                 parser.close()
                 assert parser.open == [], f"fit {fit_id}: unclosed {parser.open}"
+
+
+def test_the_doubling_interval_gives_the_stored_80_and_95_bounds_and_says_when_there_is_no_upper_one(store):
+    rows = _rows(store, "SELECT fit_id, doubling_days, ci80_low, ci80_high, ci_low, ci_high FROM trend_fits"
+                        " WHERE form = 'exponential' AND fit_id IN (SELECT unnest(?::INTEGER[]))",
+                 [sorted(canonical_trend_fit_ids(store).values())])
+    assert any(r["ci_high"] is None for r in rows), "the 5-point run-level trend has no 95% upper bound"
+    for r in rows:
+        text = _text(doubling_interval(store, r["fit_id"]).html)
+        assert f"The doubling time is {r['doubling_days']:,.1f} days" in text
+        assert f"80% confident it is between {r['ci80_low']:,.1f} and {r['ci80_high']:,.1f} days" in text
+        if r["ci_high"] is None:
+            assert f"95% confident it is at least {r['ci_low']:,.1f} days, with no upper limit the data can set" in text
+        else:
+            assert f"95% confident it is between {r['ci_low']:,.1f} and {r['ci_high']:,.1f} days" in text
+        assert "None" not in text and "inf" not in text
+
+
+def test_a_trend_without_a_doubling_time_says_why_instead_of_printing_a_number(updated, tmp_path):
+    con = connect(copy_of_updated(updated, tmp_path))
+    try:
+        fit_id = canonical_trend_fit_id(con, 50)
+        note = "horizon did not grow: the fitted slope of ln(horizon) is not positive, so there is no doubling time"
+        con.execute("UPDATE trend_fits SET status = 'no_growth', note = ?, doubling_days = NULL, ci_low = NULL,"
+                    " ci_high = NULL, ci80_low = NULL, ci80_high = NULL WHERE fit_id = ? AND form = 'exponential'", [note, fit_id])
+        assert _text(doubling_interval(con, fit_id).html) == f"No doubling time is reported: {note}."
+        assert _text(warnings(con, fit_id).html).count(note) == 1
+    finally:
+        con.close()

@@ -19,6 +19,7 @@ from horizon.report.uncertainty.caveats import (
 from horizon.report.uncertainty.common import Section
 from horizon.report.uncertainty.coverage import coverage, coverage_rows, coverage_section
 from horizon.report.uncertainty.forecasts import forecast, forecast_rows, forecast_section
+from horizon.report.uncertainty.headline import doubling_interval, doubling_interval_section
 
 __all__ = [
     "Section",
@@ -28,6 +29,8 @@ __all__ = [
     "coverage",
     "coverage_rows",
     "coverage_section",
+    "doubling_interval",
+    "doubling_interval_section",
     "forecast",
     "forecast_rows",
     "forecast_section",

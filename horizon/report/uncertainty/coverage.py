@@ -28,6 +28,7 @@ METHOD_NAMES = {
     "wild_bootstrap": "Wild bootstrap",
     "residual_bootstrap": "Residual bootstrap",
     "parametric_ci": "Parametric, from published intervals",
+    "run_bootstrap": "Bootstrap of the run-level fits",
 }
 SCENARIO_TEXT = {
     "normal": "Main study (chooses the method): scatter like the fitted residuals, normal",

@@ -1,0 +1,187 @@
+"""What every uncertainty section shares: the section record with its data rows, a plain table,
+and the words numbers are written in (p-values, shares, dates, "never").
+
+Nothing here reads the clock or the machine: the same store gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+
+from horizon.report.markup import Html, esc, join, tag
+from horizon.trend.stored import named_rows
+
+DATA_DIR = "data"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A rendered fragment and the rows of its table, for CSV and JSON downloads.
+
+    ``stem`` names the download files (``data/<stem>.csv``, ``data/<stem>.json``); it holds the
+    trend's level and source, never a fit id, so links stay the same from one build to the next.
+    """
+
+    html: Html
+    rows: tuple[dict[str, Any], ...] = ()
+    stem: str = ""
+
+    def files(self) -> tuple[tuple[str, bytes], ...]:
+        """(path relative to the site, content) for ``Page.files``; none when there are no rows."""
+        if not self.rows or not self.stem:
+            return ()
+        return ((f"{DATA_DIR}/{self.stem}.csv", csv_bytes(self.rows)), (f"{DATA_DIR}/{self.stem}.json", json_bytes(self.rows)))
+
+    def links(self) -> Html:
+        """"Download: CSV JSON" pointing at ``files()``; empty when there is nothing to download."""
+        if not self.files():
+            return Html("")
+        parts = [tag("a", kind, href=path) for path, kind in zip((p for p, _ in self.files()), ("CSV", "JSON"))]
+        return Html(f'<p class="downloads">Download the table: {join(parts, " ")}</p>')
+
+
+def plain(value: Any) -> Any:
+    """A cell as CSV and JSON hold it: dates ISO, non-finite numbers None, the rest as is."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def csv_bytes(rows: Sequence[dict[str, Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    header = list(rows[0])
+    writer.writerow(header)
+    for row in rows:
+        cells = [plain(row.get(k)) for k in header]
+        writer.writerow(["" if c is None else ("true" if c is True else "false" if c is False else c) for c in cells])
+    return out.getvalue().encode("utf-8")
+
+
+def json_bytes(rows: Sequence[dict[str, Any]]) -> bytes:
+    doc = [{k: plain(v) for k, v in row.items()} for row in rows]
+    return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+
+
+# --- words for numbers -----------------------------------------------------------------------------
+
+
+def finite(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def p_text(p: float | None) -> str:
+    """A simulated p-value: three decimals (replicates come in thousandths), words when missing."""
+    if not finite(p):
+        return "not available"
+    return "< 0.001" if p < 0.0005 else f"{p:.3f}"
+
+
+def share_text(share: float | None) -> str:
+    """A coverage share as a percentage with one decimal."""
+    return f"{100 * share:.1f}%" if finite(share) else "not available"
+
+
+def level_text(level: float) -> str:
+    """0.95 -> "95%"; 80 -> "80%"."""
+    return f"{level * 100 if level <= 1 else level:g}%"
+
+
+def iso(day: date | datetime | None) -> str:
+    """Dates are UTC calendar days, written ISO (2026-03-01)."""
+    if day is None:
+        return ""
+    return day.date().isoformat() if isinstance(day, datetime) else day.isoformat()
+
+
+def sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+# --- markup ----------------------------------------------------------------------------------------
+
+
+def empty_note(text: str) -> Html:
+    """The one-line note a section shows where the store holds nothing for it (the pages' style)."""
+    return Html(f'<p class="empty">{esc(text)}</p>')
+
+
+def section(section_id: str, heading: str, heading_tag: str, *parts: Html) -> Html:
+    head = tag(heading_tag, heading) if heading_tag else Html("")
+    return Html(f'<section class="uncertainty" id="{esc(section_id)}">{head}\n' + "\n".join(esc(p) for p in parts) + "\n</section>")
+
+
+def simple_table(headers: Sequence[str], body: Sequence[Sequence[Any]], *, table_id: str, caption: str = "",
+                 numeric: Sequence[bool] = (), row_ids: Sequence[str | None] = (), notes: Sequence[str | None] = ()) -> Html:
+    """A plain <table>: every header and cell escaped unless built as ``Html``; ``numeric``
+    marks right-aligned columns (class "num"), as the pages' own tables do."""
+    num = [bool(numeric[i]) if i < len(numeric) else False for i in range(len(headers))]
+
+    def cls(i: int) -> str:
+        return ' class="num"' if num[i] else ""
+
+    def title(i: int) -> str:
+        note = notes[i] if i < len(notes) else None
+        return f' title="{esc(note)}"' if note else ""
+
+    head = "".join(f'<th scope="col"{cls(i)}{title(i)}>{esc(h)}</th>' for i, h in enumerate(headers))
+    lines = []
+    for r, cells in enumerate(body):
+        rid = row_ids[r] if r < len(row_ids) else None
+        attr = f' id="{esc(rid)}"' if rid else ""
+        lines.append(f"<tr{attr}>" + "".join(f"<td{cls(i)}>{esc(c)}</td>" for i, c in enumerate(cells)) + "</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return Html(f'<div class="table-wrap"><table id="{esc(table_id)}">{cap}<thead><tr>{head}</tr></thead>'
+                f"<tbody>\n" + "\n".join(lines) + "\n</tbody></table></div>")
+
+
+# --- small readers ---------------------------------------------------------------------------------
+
+
+def model_names(con: duckdb.DuckDBPyConnection, model_ids: Sequence[str]) -> dict[str, str]:
+    """{model id: display name} for the ids given; an id the registry lacks names itself."""
+    ids = sorted(set(model_ids))
+    found = {r["model_id"]: r["display_name"] for r in named_rows(
+        con, "SELECT model_id, display_name FROM models WHERE model_id IN (SELECT unnest(?::VARCHAR[]))", [ids])} if ids else {}
+    return {m: found.get(m) or m for m in ids}
+
+
+@dataclass(frozen=True)
+class TrendHeader:
+    """Which trend a section is about: enough to name it and give its tables stable ids."""
+
+    fit_id: int
+    level: int
+    source_kind: str
+    n_models: int
+    ceiling_minutes: float | None
+
+    @property
+    def key(self) -> str:
+        """p50, p80-runs: the part of table ids and download names that names this trend."""
+        return f"p{self.level}" + ("" if self.source_kind == "published" else f"-{self.source_kind}")
+
+
+def trend_header(con: duckdb.DuckDBPyConnection, fit_id: int | None) -> TrendHeader | None:
+    if fit_id is None:
+        return None
+    found = named_rows(
+        con,
+        "SELECT fit_id, level, source_kind, n_models, ceiling_minutes FROM trend_fits"
+        " WHERE fit_id = ? ORDER BY form = 'exponential' DESC, form LIMIT 1",
+        [fit_id],
+    )
+    return TrendHeader(**found[0]) if found else None

@@ -15,6 +15,7 @@ from horizon.scenarios.bridge import HORIZON_LEVEL, LOGIT_80
 from horizon.scenarios.dynamics import SCENARIOS
 from horizon.scenarios.evidence import Evidence, Observation
 from horizon.scenarios.run import ScenarioResult, TrendDraws
+from horizon.store import scalar
 
 KIND = "scenarios"
 _ORDER = {s.name: i for i, s in enumerate(SCENARIOS)}
@@ -68,8 +69,8 @@ def trend_inputs(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None,
             f"snapshot {source.snapshot_id}: no frontier model of the {HORIZON_LEVEL}% trend has a published 50% horizon"
             " longer than its 80% one: the success curve's slope cannot be read"
         )
-    version = con.execute("SELECT max(published_version) FROM published_horizons WHERE snapshot_id = ?",
-                          [source.snapshot_id]).fetchone()[0]
+    version = scalar(con, "SELECT max(published_version) FROM published_horizons WHERE snapshot_id = ?",
+                     [source.snapshot_id])
     return TrendInputs(
         trend=TrendDraws(float(exp.fit.x_ref), float(a), float(b), draws[:, 0].copy(), draws[:, 1].copy()),
         model_slopes=tuple(slopes),
@@ -96,8 +97,7 @@ INDICATOR_COLUMNS = ("series", "label", "day", "value", "kind", "noise", "source
 
 def observations_from_store(con: duckdb.DuckDBPyConnection) -> tuple[Observation, ...] | None:
     """The inside-the-lab readings in the store, or None when the store has no indicator table."""
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                         [INDICATOR_TABLE]).fetchone()[0]
+    exists = scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [INDICATOR_TABLE])
     if not exists:
         return None
     rows = con.execute(

@@ -23,7 +23,7 @@ import duckdb
 from horizon.config import Config
 from horizon.errors import HorizonError, NotFoundError
 from horizon.provenance import identical_fit, record_fit
-from horizon.store import transaction
+from horizon.store import scalar, transaction
 from horizon.trend import status
 from horizon.trend import store as tstore
 from horizon.trend.analysis import TrendResult, TrendSpec, analyse
@@ -186,11 +186,12 @@ def run_coverage_study(con: duckdb.DuckDBPyConnection, config: Config, trend_fit
 
     from horizon.trend import calibration
 
-    found = con.execute(
+    found = scalar(
+        con,
         "SELECT max(fit_id) FROM fits WHERE kind = 'coverage_study'"
         " AND CAST(json_extract(params, '$.trend_fit_id') AS INTEGER) = ?",
         [trend_fit_id],
-    ).fetchone()[0]
+    )
     if found is not None:
         return int(found)
     points = tstore.load_trend_points(con, trend_fit_id)
@@ -202,7 +203,7 @@ def run_coverage_study(con: duckdb.DuckDBPyConnection, config: Config, trend_fit
         "scenarios": list(calibration.SCENARIOS), "true_slope": design.slope, "residual_sd": design.sigma,
         "release_days": [float(v) for v in design.x],
     }
-    snaps = json.loads(con.execute("SELECT input_snapshots FROM fits WHERE fit_id = ?", [trend_fit_id]).fetchone()[0])
+    snaps = json.loads(scalar(con, "SELECT input_snapshots FROM fits WHERE fit_id = ?", [trend_fit_id]))
     with transaction(con):
         fit_id = record_fit(con, "coverage_study", params, snaps, config.now, seed=options["seed"])
         tstore.save_coverage(con, fit_id, rows)

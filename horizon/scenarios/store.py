@@ -35,7 +35,7 @@ class TrendInputs:
     doubling_days: float
     ci_low: float | None
     ci_high: float | None
-    interval_method: str
+    interval_method: str | None
     n_models: int
 
 
@@ -48,7 +48,9 @@ def trend_inputs(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None,
     from horizon.trend.analysis import TrendSpec, analyse
 
     source = tstore.published_source(con, snapshot_id)
-    points = tstore.load_published_points(con, source.snapshot_id, HORIZON_LEVEL)
+    snapshot_id = source.snapshot_id
+    assert snapshot_id is not None  # a published source is one snapshot
+    points = tstore.load_published_points(con, snapshot_id, HORIZON_LEVEL)
     spec = TrendSpec(level=HORIZON_LEVEL, forms=("exponential",), seed=seed)
     result = analyse(points, spec)
     exp = result.exponential
@@ -56,11 +58,12 @@ def trend_inputs(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None,
         raise HorizonError(f"the {HORIZON_LEVEL}% trend has no fit to start the scenarios from")
     a, b = exp.fit.params[:2]
     draws = exp.draws.params
-    fifty = {p.source_model: p for p in tstore.load_published_points(con, source.snapshot_id, 50)}
-    slopes, models = [], []
+    fifty = {p.source_model: p for p in tstore.load_published_points(con, snapshot_id, 50)}
+    slopes: list[float] = []
+    models: list[str] = []
     for p in result.used:
         q = fifty.get(p.source_model)
-        if q is None or q.estimate is None or not (0 < p.estimate < q.estimate):
+        if q is None or p.estimate is None or q.estimate is None or not (0 < p.estimate < q.estimate):
             continue
         slopes.append(LOGIT_80 / math.log2(p.estimate / q.estimate))
         models.append(p.model_id)
@@ -75,7 +78,7 @@ def trend_inputs(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None,
         trend=TrendDraws(float(exp.fit.x_ref), float(a), float(b), draws[:, 0].copy(), draws[:, 1].copy()),
         model_slopes=tuple(slopes),
         slope_models=tuple(models),
-        snapshot_id=source.snapshot_id,
+        snapshot_id=snapshot_id,
         input_snapshots=source.input_snapshots,
         label=version or source.label,
         spec=spec.as_params(),

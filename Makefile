@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11+):
 #   make update   install horizon in .venv and run the main job on the embedded data
-#   make test     install the test dependencies in .venv and run the tests
+#   make test     install the test dependencies in .venv, lint (ruff), type-check (mypy) and run the tests
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -19,6 +19,7 @@ update: install
 
 test: install
 	$(BIN)/ruff check horizon tests scripts benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: install

@@ -137,13 +137,13 @@ class Store:
         """A stored result as a ``horizon.citation.Citation`` (render it with
         ``horizon.citation.render(c, "bibtex")``): the canonical trend by default."""
         if indicator is not None:
-            from horizon.indicators.cite import citation
+            from horizon.indicators.cite import citation as indicator_citation
 
-            return citation(self.con, indicator, fit_id)
+            return indicator_citation(self.con, indicator, fit_id)
         if scenario is not None:
-            from horizon.scenarios.cite import citation
+            from horizon.scenarios.cite import citation as scenario_citation
 
-            return citation(self.con, scenario, fit_id)
+            return scenario_citation(self.con, scenario, fit_id)
         from horizon.trend.cite import citation, stored_for_citation
 
         return citation(stored_for_citation(self.con, fit_id, level))

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from horizon.errors import ConfigError
 
@@ -57,7 +58,7 @@ def load_config(db: str | os.PathLike | None = None, env=None, **overrides) -> C
     from horizon.resources import shipped_dir
 
     env = os.environ if env is None else env
-    values = dict(
+    values: dict[str, Any] = dict(
         db_path=Path(db or env.get("HORIZON_DB") or "horizon.duckdb"),
         data_dir=Path(env.get("HORIZON_DATA") or shipped_dir("data")),
         queries_dir=Path(env.get("HORIZON_QUERIES") or shipped_dir("queries")),

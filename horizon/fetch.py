@@ -104,7 +104,8 @@ def _opener(url: str, watch: _Watch) -> urllib.request.OpenerDirector:
 
     class HTTPS(urllib.request.HTTPSHandler):
         def https_open(self, req):
-            return self.do_open(TLSConnection, req, context=self._context)
+            # _context: the handler's own SSL context, which typeshed leaves undeclared
+            return self.do_open(TLSConnection, req, context=self._context)  # type: ignore[attr-defined]
 
     class Redirects(urllib.request.HTTPRedirectHandler):
         max_redirections = MAX_REDIRECTS

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 import duckdb
@@ -195,7 +196,7 @@ def insert_rows(con, origin: str, table: str, snapshot_id: int, rows: list[dict]
     import pyarrow as pa
 
     columns = list(rows[0])
-    data = {c: [r.get(c) for r in rows] for c in columns}
+    data: dict[str, list[Any]] = {c: [r.get(c) for r in rows] for c in columns}
     data["snapshot_id"] = [snapshot_id] * len(rows)
     if "source_model" in data:
         data["model_id"] = [ids[name] for name in data["source_model"]]

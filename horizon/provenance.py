@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from horizon import __version__
+from horizon.store import scalar
 
 
 def _params_json(params: Mapping[str, Any]) -> str:
@@ -31,7 +32,8 @@ def record_fit(
     seed: int | None = None,
 ) -> int:
     """Insert a row into ``fits`` and return its id. Call inside the caller's transaction."""
-    row = con.execute(
+    return int(scalar(
+        con,
         "INSERT INTO fits (kind, created_at, code_version, params, seed, input_snapshots)"
         " VALUES (?, ?, ?, ?, ?, ?) RETURNING fit_id",
         [
@@ -42,8 +44,7 @@ def record_fit(
             seed,
             json.dumps(sorted(input_snapshots)),
         ],
-    ).fetchone()
-    return int(row[0])
+    ))
 
 
 def identical_fit(

@@ -29,7 +29,8 @@ def load_sources(data_dir: Path) -> Sources:
     for i, entry in enumerate(doc.get("published", [])):
         if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
             raise ConfigError(f"{path}: published[{i}].url: expected an http(s) URL")
-        published.append(Published(entry.get("name", entry["url"]), entry["url"], entry.get("citation", "")))
+        url: str = entry["url"]
+        published.append(Published(entry.get("name", url), url, entry.get("citation", "")))
     files = doc.get("embedded", {}).get("files", [])
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise ConfigError(f"{path}: embedded.files: expected a list of paths relative to {data_dir}")

@@ -18,14 +18,14 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from horizon.errors import HorizonError, NotFoundError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from horizon.config import Config
 
@@ -71,20 +71,30 @@ def migrations() -> list[Migration]:
     return found
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None) -> Any:
+    """The first value of a query that always yields a row (an aggregate, an INSERT ... RETURNING)."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise StoreError(f"expected a row from: {sql}")
+    return row[0]
+
+
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute(
+    return bool(scalar(
+        con,
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
         " AND schema_name = 'main' AND table_name = ?",
         [name],
-    ).fetchone()[0])
+    ))
 
 
 def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return bool(con.execute(
+    return bool(scalar(
+        con,
         "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database()"
         " AND schema_name = 'main' AND table_name = ? AND column_name = ?",
         [table, column],
-    ).fetchone()[0])
+    ))
 
 
 def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -206,9 +216,7 @@ def _user_objects(con: duckdb.DuckDBPyConnection) -> list[str]:
 def _is_horizon_store(con: duckdb.DuckDBPyConnection) -> bool:
     if not (_has_column(con, "schema_migrations", "number") and _has_column(con, "schema_migrations", "name")):
         return False  # none, or someone else's schema_migrations with other columns
-    return bool(con.execute(
-        "SELECT count(*) FROM schema_migrations WHERE name = ?", [FIRST_MIGRATION]
-    ).fetchone()[0])
+    return bool(scalar(con, "SELECT count(*) FROM schema_migrations WHERE name = ?", [FIRST_MIGRATION]))
 
 
 def _check_identity(con: duckdb.DuckDBPyConnection, path: str) -> bool:
@@ -231,12 +239,12 @@ def _check_size(con: duckdb.DuckDBPyConnection, path: str) -> None:
     The highest block any table segment or the metadata uses must lie inside the file. (Not
     DuckDB's total_blocks: after a checkpoint it still counts free blocks past the end of a
     file it has shortened.)"""
-    block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+    block_size = scalar(con, "SELECT block_size FROM pragma_database_size()")
     tables = _tables(con)
     parts = ["SELECT max(block_id) AS b FROM pragma_metadata_info()"] + [
         "SELECT max(block_id) FROM pragma_storage_info('{}')".format(t.replace("'", "''")) for t in tables
     ]
-    highest = con.execute(f"SELECT max(b) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
+    highest = scalar(con, f"SELECT max(b) FROM ({' UNION ALL '.join(parts)})")
     if highest is None:
         return
     needed = _HEADER_BYTES + int(block_size) * (int(highest) + 1)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from horizon.cli import cli, emit_json, notice
+
+if TYPE_CHECKING:
+    from horizon.fit.metr_trend import MetrTrend
 
 
 @cli.command("fit")
@@ -69,7 +73,7 @@ def fit_cmd(config, snapshot_id, n_bootstrap, seed, levels, weighting, C, bootst
     finally:
         con.close()
 
-    trends = ()
+    trends: tuple[MetrTrend, ...] = ()
     if options.compat == "metr":
         from horizon.fit.metr_trend import metr_trends
 

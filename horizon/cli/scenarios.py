@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from horizon.cli import cli, emit_json, json_option
@@ -121,7 +123,7 @@ def echo_scenarios(doc: dict) -> None:
     click.echo("")
     names = [s["name"] for s in doc["scenarios"]]
     click.echo(f"  {'h80 reaches (central date)':<28} " + " ".join(f"{n:>13}" for n in names))
-    rows = {}
+    rows: dict[Any, dict[str, Any]] = {}
     for s in doc["scenarios"]:
         for c in s["crossings"]:
             if c["kind"] == "horizon":
@@ -148,6 +150,7 @@ def echo_scenarios(doc: dict) -> None:
             ok = sum(r["consistent"] for r in mine)
             cells.append(f"{inside:>6} / {ok:<4}")
         seps = [s for s in ev["separations"] if s["series"] == name and s["first_date"]]
-        first = min(seps, key=lambda s: s["first_date"]) if seps else None
-        when = f"{first['first_date']} ({first['scenario_a']} vs {first['scenario_b']})" if first else "not within the window"
+        earliest = min(seps, key=lambda s: s["first_date"]) if seps else None
+        when = (f"{earliest['first_date']} ({earliest['scenario_a']} vs {earliest['scenario_b']})" if earliest
+                else "not within the window")
         click.echo(f"  {name:<35} {n:>3} " + " ".join(f"{c:>13}" for c in cells) + f"  {when}")

@@ -62,15 +62,15 @@ def weight_check(table: RunTable, weighting: str, source: str) -> tuple[dict[str
     warnings: list[str] = []
     for name, theirs in table.source_weights.items():
         ours = per_run_weights(table, name)[table.agent, table.task]
-        checks[name] = max_abs_difference(ours, theirs)
+        checks[name] = diff = max_abs_difference(ours, theirs)
         if name == weighting:
             for a in range(table.cells.n_agents):
                 mine = table.agent == a
                 per_agent[a] = max_abs_difference(ours[mine], theirs[mine])
-        if checks[name] is not None and checks[name] > WEIGHT_TOLERANCE:
+        if diff is not None and diff > WEIGHT_TOLERANCE:
             warnings.append(
                 f"{source}: {SOURCE_WEIGHT_COLUMNS[name]} differs from our {name} weights by up to "
-                f"{checks[name]:.3g}; the fit uses ours"
+                f"{diff:.3g}; the fit uses ours"
             )
     return checks, per_agent, warnings
 
@@ -113,6 +113,7 @@ def _exact_estimates(table: RunTable, per_run: np.ndarray, options: FitOptions, 
     cells = table.cells
     weighted_s, weighted_f = cells.successes * per_run, (cells.runs - cells.successes) * per_run
     fitted = fit_logistic(cells.x, weighted_s, weighted_f, options.C)
+    assert options.seed is not None and options.bootstrap_weights is not None  # FitOptions fills in the defaults
     boot = bootstrap_fits(
         cells, n_replicates=options.n_bootstrap, seed=options.seed, C=options.C, weighting=options.weighting,
         bootstrap_weights=options.bootstrap_weights, carry_weight=per_run, start=(fitted.beta0, fitted.beta1),
@@ -126,7 +127,10 @@ def _exact_estimates(table: RunTable, per_run: np.ndarray, options: FitOptions, 
     def bounds(a: int, j: int) -> tuple[float, float] | None:
         column = replicates[:, a, j]
         finite = column[np.isfinite(column)]
-        return None if finite.size == 0 else tuple(float(v) for v in np.percentile(finite, _tails()))
+        if finite.size == 0:
+            return None
+        low, high = np.percentile(finite, _tails())
+        return float(low), float(high)
 
     return _Estimates(weighted_s, weighted_f, fitted.beta0, fitted.beta1, fitted.converged, replicates, bounds)
 
@@ -139,6 +143,7 @@ def _metr_estimates(table: RunTable, per_run: np.ndarray, options: FitOptions, p
     weighted_s, weighted_f = metr.cell_sums(table, run_weight)
     point = [metr.nan_if_missing(f) for f in metr.fit_agents(table.cells.x, weighted_s, weighted_f, options.C)]
     # METR's own values, kept whole for METR's interval; stored without the non-finite ones
+    assert options.seed is not None  # FitOptions fills in the default
     values = metr.replicate_horizons(table, run_weight, options.levels, n_replicates=options.n_bootstrap,
                                      seed=options.seed, C=options.C, progress=progress)
     return _Estimates(
@@ -217,6 +222,5 @@ def fit_table(
             horizons=tuple(horizons),
             source_weight_max_abs_diff=per_agent_diff.get(a),
         ))
-    agents = tuple(agents)
-    warnings += replicate_warnings(agents)
-    return RunHorizons(options, agents, replicates, checks, tuple(warnings))
+    warnings += replicate_warnings(tuple(agents))
+    return RunHorizons(options, tuple(agents), replicates, checks, tuple(warnings))

@@ -81,7 +81,7 @@ def metr_trend(result: RunHorizons, name: str, window_from: date, window_to: dat
     from horizon.trend.frontier import frontier_flags
     from horizon.trend.intervals import run_draws
     from horizon.trend.points import Point
-    from horizon.trend.rules import LN2, day_number
+    from horizon.trend.rules import LN2
 
     def fails(status: str, reason: str, agents=()) -> MetrTrend:
         return MetrTrend(name, window_from, window_to, tuple(agents), status, reason,
@@ -101,8 +101,8 @@ def metr_trend(result: RunHorizons, name: str, window_from: date, window_to: dat
     if len(sota) < 2:
         return fails("not_enough_agents", f"{len(sota)} frontier agent(s) with a p50 in the window; a line needs two", names)
 
-    x = np.array([day_number(p.release_date) for p in sota])
-    point = run_draws(x, np.maximum([[p.estimate for p in sota]], MIN_MINUTES), min_points=2)
+    x = np.array([p.x for p in sota])   # day numbers: every frontier point is dated
+    point = run_draws(x, np.maximum(np.array([[p.estimate for p in sota]], dtype=float), MIN_MINUTES), min_points=2)
     index = [[a.source_model for a in result.agents].index(n) for n in names]
     reps = result.replicates[:, index, j]
     reps = np.where(np.isfinite(reps) & (reps >= MIN_MINUTES), reps, np.nan)

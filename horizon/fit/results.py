@@ -229,7 +229,7 @@ def finite_or_none(value: float | None) -> float | None:
 
 
 def _agent_json(a: AgentHorizons) -> dict[str, Any]:
-    doc = {
+    doc: dict[str, Any] = {
         "name": a.source_model,  # the agent's name as the runs file gives it
         "source_model": a.source_model,
         "model_id": a.model_id,

@@ -328,6 +328,7 @@ def parse(text: str, source: str, kind: str | None = None) -> Parsed:
     if kind == "epoch_metr":
         tables = _metr(header, rows, source)
     elif kind == "epoch_benchmark":
+        assert spec is not None  # detect() returns a spec with every benchmark table
         tables = _benchmark(header, rows, source, spec)
     elif kind == "epoch_capabilities_index":
         tables = _eci(header, rows, source, found)

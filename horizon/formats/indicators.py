@@ -269,7 +269,7 @@ def _automation_index(text: str, source: str) -> Parsed:
         if printed and (low is None) != (high is None):
             raise InputError(source, _at(line, "hi90" if high is None else "lo90"),
                              "expected both ends of the 90% whisker or neither")
-        if low is not None and not low <= al4 <= high:
+        if low is not None and high is not None and not low <= al4 <= high:
             raise InputError(source, _at(line, "al4_pct"),
                              f"expected the printed value inside its 90% whisker {low:g}-{high:g}, got {al4:g}")
         out.append(_row(
@@ -455,7 +455,7 @@ def _embedded_indicators(text: str, source: str) -> Parsed:
         low = _opt_number(row["ci_low"], source, _at(line, "ci_low"))
         high = _opt_number(row["ci_high"], source, _at(line, "ci_high"))
         value = number_cell(row["value"], source, _at(line, "value"))
-        if (low is None) != (high is None) or (low is not None and not low <= value <= high):
+        if (low is None) != (high is None) or (low is not None and high is not None and not low <= value <= high):
             raise InputError(source, _at(line, "ci_low"), "expected both ends of the interval around the value, or neither")
         level = _opt_number(row["ci_level"], source, _at(line, "ci_level"))
         if low is not None and (level is None or not 0 < level < 1):
@@ -474,7 +474,8 @@ def _embedded_indicators(text: str, source: str) -> Parsed:
 
 
 def _embedded_scores(text: str, source: str) -> Parsed:
-    scores, released = [], {}
+    scores: list[dict] = []
+    released: dict[str, date] = {}
     units = {"fraction": fraction}
     for line, row in _embedded_rows(text, source, SCORE_COLUMNS):
         model = text_field(row["model"], source, _at(line, "model"))
@@ -509,9 +510,10 @@ def _embedded_rct(text: str, source: str) -> Parsed:
     names = ("predicted_minutes_no_ai", "predicted_minutes_ai", "initial_minutes", "post_review_minutes",
              "prior_task_exposure", "external_resource_needs")
     for line, row in _embedded_rows(text, source, RCT_ISSUE_COLUMNS):
+        no_ai, with_ai, initial, post, exposure, needs = (row[n] for n in names)
         out.append(_issue(
             text_field(row["study"], source, _at(line, "study")), row["dev_id"], row["issue_id"],
-            _flag(row["ai_allowed"], source, _at(line, "ai_allowed")), *(row[n] for n in names),
+            _flag(row["ai_allowed"], source, _at(line, "ai_allowed")), no_ai, with_ai, initial, post, exposure, needs,
             text_field(row["source_url"], source, _at(line, "source_url")), source, line, columns=names,
         ))
     return _rct_parsed("horizon_rct_issues_csv", out, source)

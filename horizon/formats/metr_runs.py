@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import overload
 
 from horizon.errors import InputError
 from horizon.formats.base import (
@@ -30,6 +31,10 @@ def _optional_number(record: dict, key: str, source: str, where: str) -> float |
     return None if value is None else number(value, source, f"{where}, field '{key}'")
 
 
+@overload
+def _shared(names: dict[str, str], text: str) -> str: ...
+@overload
+def _shared(names: dict[str, str], text: str | None) -> str | None: ...
 def _shared(names: dict[str, str], text: str | None) -> str | None:
     """One object per distinct name: a task id or an agent repeats on thousands of lines."""
     return None if text is None else names.setdefault(text, text)

@@ -79,7 +79,7 @@ def parse(text: str, source: str) -> Parsed:
             where = f"{path}.metrics.p{level}_horizon_length"
             if not isinstance(block, dict):
                 raise InputError(source, where, "expected a mapping with estimate, ci_low, ci_high")
-            values = {}
+            values: dict[str, float | None] = {}
             for field in ("estimate", "ci_low", "ci_high"):
                 value = block.get(field)
                 if value is None and field != "estimate":

@@ -124,7 +124,7 @@ def _refuse_conflicting_keys(mapping: yaml.MappingNode, source: str, path: str, 
             )
 
 
-def _section(root: yaml.Node | None, kind: str | None, source: str) -> tuple[str, yaml.Node]:
+def _section(root: yaml.Node | None, kind: str | None, source: str) -> tuple[str, yaml.MappingNode]:
     wanted = [kind] if kind else KINDS
     keys = " or ".join(f"'{_TOP_KEY[k]}:'" for k in wanted)
     expected = f"expected a YAML mapping with a top-level {keys} key"

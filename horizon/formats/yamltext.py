@@ -15,6 +15,7 @@ import yaml
 from horizon.errors import InputError
 from horizon.formats.base import check_markup_size, reason
 
+# libyaml's C loader when PyYAML was built with it (mypy cannot check a base chosen at run time)
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"

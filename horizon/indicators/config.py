@@ -77,19 +77,23 @@ class SeriesSpec:
     form_note: str | None = None
 
 
-def _text(entry: dict, key: str, path: Path, where: str, required: bool = True) -> str | None:
+def _text(entry: dict, key: str, path: Path, where: str) -> str:
     value = entry.get(key)
-    if value is None and not required:
-        return None
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{path}: {where}.{key}: expected a non-empty text")
     return value
 
 
-def _positive(entry: dict, key: str, path: Path, where: str, required: bool = True) -> float | None:
+def _optional_text(entry: dict, key: str, path: Path, where: str) -> str | None:
+    return None if entry.get(key) is None else _text(entry, key, path, where)
+
+
+def _optional_positive(entry: dict, key: str, path: Path, where: str) -> float | None:
+    return None if entry.get(key) is None else _positive(entry, key, path, where)
+
+
+def _positive(entry: dict, key: str, path: Path, where: str) -> float:
     value = entry.get(key)
-    if value is None and not required:
-        return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
         raise ConfigError(f"{path}: {where}.{key}: expected a positive number, got {value!r}")
     return float(value)
@@ -108,7 +112,8 @@ def load_ladder(data_dir: Path) -> Ladder:
     near = doc.get("near_saturation")
     if isinstance(near, bool) or not isinstance(near, (int, float)) or not 0 < near < 1:
         raise ConfigError(f"{path}: near_saturation: expected a fraction between 0 and 1, got {near!r}")
-    rungs, seen = [], set()
+    rungs: list[Rung] = []
+    seen: set[str] = set()
     for i, entry in enumerate(doc.get("rung", [])):
         where = f"rung[{i}]"
         number = entry.get("number")
@@ -138,11 +143,11 @@ def load_ladder(data_dir: Path) -> Ladder:
                 benchmark=b.get("benchmark"),
                 score_metric=b.get("metric") if source == "benchmark_scores" else None,
                 series=b.get("series"), task_prefix=b.get("task_prefix"),
-                saturation_from_suite=_text(b, "saturation_from_suite", path, bw, required=False),
-                saturation_note=_text(b, "saturation_note", path, bw, required=False),
-                conversion=_text(b, "conversion", path, bw, required=False),
+                saturation_from_suite=_optional_text(b, "saturation_from_suite", path, bw),
+                saturation_note=_optional_text(b, "saturation_note", path, bw),
+                conversion=_optional_text(b, "conversion", path, bw),
             ))
-        gap = _text(entry, "gap", path, where, required=False)
+        gap = _optional_text(entry, "gap", path, where)
         if not benchmarks and gap is None:
             raise ConfigError(f"{path}: {where}: a rung without benchmarks needs a 'gap' saying what is missing")
         rungs.append(Rung(number, _text(entry, "name", path, where), _text(entry, "scope", path, where),
@@ -160,8 +165,9 @@ def load_series_specs(data_dir: Path) -> dict[str, SeriesSpec]:
         if not isinstance(entry, dict):
             raise ConfigError(f"{path}: {name}: expected a table")
         form = _choice(entry, "form", SERIES_FORMS, path, name)
-        saturation = _positive(entry, "saturation", path, name, required=form == "logit")
-        target = _positive(entry, "target", path, name, required=False)
+        saturation = (_positive(entry, "saturation", path, name) if form == "logit"
+                      else _optional_positive(entry, "saturation", path, name))
+        target = _optional_positive(entry, "target", path, name)
         if target is not None and (form == "none" or _text(entry, "target_label", path, name) is None):
             raise ConfigError(f"{path}: {name}.target: expected a trend form and a target_label with it")
         if target is not None and saturation is not None and target >= saturation:

@@ -89,16 +89,23 @@ class Reach:
     open_reason: str | None     # why an end is missing, in words
 
 
+def _saturation(saturation: float | None) -> float:
+    """A logit series' ceiling (the series config refuses a logit series without one)."""
+    if saturation is None:
+        raise ValueError("a logit series needs its saturation")
+    return saturation
+
+
 def to_scale(form: str, value: float, saturation: float | None) -> float:
     if form == "logit":
-        p = value / saturation
+        p = value / _saturation(saturation)
         return math.log(p / (1 - p))
     return math.log(value)
 
 
 def from_scale(form: str, z: float, saturation: float | None) -> float:
     if form == "logit":
-        return saturation / (1 + math.exp(-z)) if z > -700 else 0.0
+        return _saturation(saturation) / (1 + math.exp(-z)) if z > -700 else 0.0
     return math.exp(min(z, 700.0))
 
 
@@ -107,7 +114,7 @@ def usable(form: str, value: float, saturation: float | None) -> bool:
     if value is None or not math.isfinite(value) or value <= 0:
         return False
     if form == "logit":
-        return LOGIT_FLOOR < value / saturation < LOGIT_CEILING
+        return LOGIT_FLOOR < value / _saturation(saturation) < LOGIT_CEILING
     return True
 
 

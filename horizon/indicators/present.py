@@ -64,7 +64,7 @@ def trend_text(a: Assessment, unit: str, target_label: str | None) -> str:
     hit = a.reached
     if hit is not None:
         label = f" ({target_label})" if target_label else ""
-        parts.append(f"reached {fmt_value(a.target, unit)}{label} on {hit.date.isoformat()} ({hit.entity},"
+        parts.append(f"reached {fmt_value(a.target, unit)}{label} on {hit.day.isoformat()} ({hit.entity},"
                      f" {fmt_value(hit.value, unit)})")
     if r is not None and a.target is not None:
         label = f" ({target_label})" if target_label else ""
@@ -104,9 +104,9 @@ def change_text(a: Assessment, unit: str) -> str:
     if latest is None or previous is None:
         return "-"
     if unit in ("pct", "%", "pct_time_change", "score_0_100") or (unit or "").startswith("score"):
-        return f"{latest.value - previous.value:+.3g} pt since {previous.date.isoformat()}"
+        return f"{latest.value - previous.value:+.3g} pt since {previous.day.isoformat()}"
     if previous.value > 0:
-        return f"{latest.value / previous.value - 1:+.0%} since {previous.date.isoformat()}"
+        return f"{latest.value / previous.value - 1:+.0%} since {previous.day.isoformat()}"
     return "-"
 
 
@@ -145,7 +145,7 @@ def series_lines(s: SeriesResult) -> list[str]:
     lines = [f"{s.spec.title} [{s.spec.name}]", f"  source: {s.source_url}", f"  method: {s.method}",
              f"  caveat: {s.caveat}", f"  status: {a.status_text}"]
     detail = trend_text(a, unit, s.spec.target_label)
-    if detail:
+    if detail and a.trend is not None:
         lines.append(f"  trend: {detail} ({'logit-linear' if a.trend.form == 'logit' else 'exponential'},"
                      " OLS; intervals assume independent errors)")
     if s.reproduction is not None:

@@ -8,6 +8,7 @@ level, and the status in words. No store, no clock: "as of" is the data's own la
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,6 +46,13 @@ class Observation:
     ci_low: float | None = None
     ci_high: float | None = None
     note: str | None = None
+
+    @property
+    def day(self) -> datetime.date:  # (the field ``date`` hides the type in this class)
+        """The date of an observation that has one (a placed or fitted point): raises when it has none."""
+        if self.date is None:
+            raise ValueError(f"{self.entity}: the observation has no date")
+        return self.date
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,7 @@ def _frontier(observations: list[Observation]) -> list[bool]:
 def select(observations: list[Observation], t: Treatment) -> list[Placed]:
     obs = sorted(observations, key=lambda o: (o.date or date.max, o.entity))
     front = _frontier(obs) if t.per_model else [True] * len(obs)
-    rows = []
+    reasons: list[str | None] = []
     for o, on in zip(obs, front):
         if o.date is None:
             reason = "no_date"
@@ -145,14 +153,14 @@ def select(observations: list[Observation], t: Treatment) -> list[Placed]:
             reason = "outside_band"
         else:
             reason = None
-        rows.append([o, on, reason])
+        reasons.append(reason)
     if t.fit_every > 1:
         # Overlapping trailing averages: keep every n-th, counted back from the newest.
-        kept = [r for r in rows if r[2] is None]
-        for i, r in enumerate(reversed(kept)):
-            if i % t.fit_every:
-                r[2] = "thinned"
-    return [Placed(o, on, reason is None and t.form != "none", reason) for o, on, reason in rows]
+        kept = [i for i, r in enumerate(reasons) if r is None]
+        for n, i in enumerate(reversed(kept)):
+            if n % t.fit_every:
+                reasons[i] = "thinned"
+    return [Placed(o, on, reason is None and t.form != "none", reason) for o, on, reason in zip(obs, front, reasons)]
 
 
 def assess(observations: list[Observation], t: Treatment, *, ladder: bool) -> Assessment:
@@ -160,7 +168,7 @@ def assess(observations: list[Observation], t: Treatment, *, ladder: bool) -> As
     used = [p.obs for p in points if p.used]
     trend = None
     if t.form != "none" and len(used) >= trendfit.MIN_TREND_POINTS and len({o.date for o in used}) > 1:
-        trend = trendfit.fit_trend(t.form, [o.date for o in used], [o.value for o in used], t.saturation)
+        trend = trendfit.fit_trend(t.form, [o.day for o in used], [o.value for o in used], t.saturation)
     target = t.target
     if ladder and t.near is not None and t.saturation is not None:
         target = t.saturation * (t.near if t.form == "logit" else 1.0)

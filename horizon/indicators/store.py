@@ -20,6 +20,7 @@ from horizon.indicators import rct
 from horizon.indicators.config import Benchmark, Ladder, Rung, SeriesSpec, load_ladder, load_series_specs
 from horizon.indicators.series import Assessment, Observation, Treatment, assess, rung_status
 from horizon.provenance import identical_fit, latest_fit, record_fit
+from horizon.store import scalar
 
 KIND = "indicators"
 RCT_SERIES = "metr_rct_2025"
@@ -208,8 +209,9 @@ def load_rct(con) -> rct.RctEstimate | None:
     return rct.estimate([rct.Issue(*r) for r in rows]) if rows else None
 
 
-def _rct_snapshot(con) -> int | None:
-    return con.execute("SELECT max(snapshot_id) FROM active_rct_issues").fetchone()[0]
+def _rct_snapshot(con) -> int:
+    """The snapshot ``load_rct`` read (call it only when that found issues)."""
+    return scalar(con, "SELECT max(snapshot_id) FROM active_rct_issues")
 
 
 # --------------------------------------------------------------------------- evaluating

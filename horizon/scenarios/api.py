@@ -213,7 +213,7 @@ def scenarios_document(run: ScenarioRun) -> dict:
             for o in r.outcomes
         ],
         "bands": "stored: horizon query scenario_bands",
-        "evidence": None if ev is None else {
+        "evidence": None if ev is None or p.evidence is None else {   # evidence is assessed only from an input
             "source": p.evidence.source,
             "readings": [
                 {"scenario": x.scenario, "series": x.observation.series, "date": x.observation.day.isoformat(),

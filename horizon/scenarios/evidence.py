@@ -28,7 +28,7 @@ import numpy as np
 from horizon.errors import HorizonError
 from horizon.scenarios.dynamics import SCENARIOS, Scenario
 from horizon.scenarios.run import BAND_EVERY, BandPoint, Paths, ScenarioResult, Summary, _finite, _quantiles
-from horizon.trend.rules import date_from_day, day_number
+from horizon.trend.rules import calendar_date, date_from_day, day_number
 
 KINDS = ("multiplier", "share")
 Z95 = 1.959963984540054
@@ -169,7 +169,8 @@ def assess(result: ScenarioResult, observations: Sequence[Observation],
     grid = paths.grid_days
     for series, obs in by_series.items():
         kind, baseline = obs[0].kind, obs[0].baseline
-        first = min(day_number(o.day) for o in obs)
+        first_day = min(o.day for o in obs)
+        first = day_number(first_day)
         from_here = grid >= first
         days = grid[from_here]
         if days.size == 0:
@@ -184,7 +185,7 @@ def assess(result: ScenarioResult, observations: Sequence[Observation],
             qs = _quantiles(values[1:, shown], axis=0)
             for col, j in enumerate(shown):
                 series_bands.append(SeriesBand(sc.name, series, BandPoint(
-                    date_from_day(float(grid[j])), f"series:{series}",
+                    calendar_date(float(grid[j])), f"series:{series}",
                     Summary(_finite(values[0, j]), *(_finite(v) for v in qs[:, col])))))
         for a, b in combinations([s.name for s in scenarios], 2):
             (lo_a, hi_a), (lo_b, hi_b) = bands[a], bands[b]
@@ -192,5 +193,5 @@ def assess(result: ScenarioResult, observations: Sequence[Observation],
                 gap = np.maximum(lo_a - hi_b, lo_b - hi_a)
             apart = np.flatnonzero(np.nan_to_num(gap, nan=-np.inf) > Z95 * noise)
             when = date_from_day(float(days[apart[0]])) if apart.size else None
-            separations.append(Separation(series, kind, noise, a, b, when, date_from_day(first)))
+            separations.append(Separation(series, kind, noise, a, b, when, first_day))
     return Evidence(tuple(readings), tuple(separations), tuple(series_bands))

@@ -154,7 +154,9 @@ def lab_indicators(path: Path) -> list[Observation]:
     """
     rows = _rows(path)
     _need(path, rows, ("series", "entity", "date", "value", "unit", "date_known", "note"))
-    survey, code, baseline = [], [], []
+    survey: list[tuple[int, dict[str, str]]] = []
+    code: list[tuple[int, dict[str, str]]] = []
+    baseline: list[tuple[int, dict[str, str]]] = []
     for number, r in rows:
         if r["series"] == "staff_uplift_x":
             survey.append((number, r))

@@ -134,9 +134,9 @@ def parse_parameters(doc: Mapping[str, Any], origin: str) -> ParameterSet:
             raise InputError(origin, f"{name}.default", f"expected a finite number, got {entry['default']!r}")
         rng = entry["range"]
         bounds = [_number(v) for v in rng] if isinstance(rng, list) else []
-        if len(bounds) != 2 or None in bounds or not bounds[0] <= bounds[1]:
+        low, high = bounds if len(bounds) == 2 else (None, None)
+        if low is None or high is None or not low <= high:
             raise InputError(origin, f"{name}.range", f"expected [low, high], two finite numbers with low <= high, got {rng!r}")
-        low, high = bounds
         for where, v in (("range", low), ("range", high), ("default", default)):
             if not _in_domain(name, v):
                 raise InputError(origin, f"{name}.{where}", f"expected {DOMAIN[name][4]}, got {v:g}")

@@ -23,7 +23,7 @@ from horizon.scenarios import params as sp
 from horizon.scenarios.bridge import Bridge, h80_equivalent_minutes
 from horizon.scenarios.dynamics import SCENARIOS, DrawSet, Scenario
 from horizon.scenarios.solve import FeedbackPath, solve_feedback, tau_at, x_at
-from horizon.trend.rules import date_from_day, day_number
+from horizon.trend.rules import calendar_date, date_from_day, day_number
 
 MULTIPLIER_LEVELS = (2.0, 10.0, 100.0, 1000.0)
 STEP_DAYS = 7
@@ -218,7 +218,8 @@ def date_summary(start_day: float, central_tau: float, draws_tau: np.ndarray) ->
     def day(t):
         return date_from_day(start_day + t) if math.isfinite(t) else None
 
-    return DateSummary(day(central_tau), *(day(v) for v in q), n=int(draws_tau.size),
+    lo95, lo80, median, hi80, hi95 = (day(v) for v in q)
+    return DateSummary(day(central_tau), lo95, lo80, median, hi80, hi95, n=int(draws_tau.size),
                        n_never=int(np.sum(~np.isfinite(draws_tau))))
 
 
@@ -343,7 +344,7 @@ def run_scenarios(
         paths[sc.name], blowups[sc.name], grids[sc.name] = path, blowup, grid
         outcomes.append(_outcome(sc, d, bridge, path, blowup, grid, start_day, tau_grid, targets))
     return ScenarioResult(
-        start=date_from_day(start_day),
+        start=calendar_date(start_day),
         h_start=summary(math.exp(d.ln_h_start[0]), np.exp(d.ln_h_start[1:])),
         doubling_days=math.log(2) / trend.slope,
         success_slope=summary(d.slope[0], d.slope[1:]),
@@ -368,7 +369,7 @@ def _outcome(sc: Scenario, d: DrawSet, bridge: Bridge, path, blowup, grid: Grid,
     for name, values in (("h80_minutes", h), ("share", grid.share), ("multiplier", grid.multiplier)):
         q = _quantiles(values[1:, keep], axis=0)
         for col, j in enumerate(keep):
-            bands.append(BandPoint(date_from_day(start_day + tau_grid[j]), name,
+            bands.append(BandPoint(calendar_date(start_day + tau_grid[j]), name,
                                    Summary(_finite(values[0, j]), *(_finite(v) for v in q[:, col]))))
     bound = sc.bound(d, bridge)
     bound_summary = summary(bound[0], bound[1:])

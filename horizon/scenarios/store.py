@@ -15,6 +15,7 @@ from horizon.scenarios.bridge import HORIZON_LEVEL, LOGIT_80
 from horizon.scenarios.dynamics import SCENARIOS
 from horizon.scenarios.evidence import Evidence, Observation
 from horizon.scenarios.run import ScenarioResult, TrendDraws
+from horizon.store import scalar
 
 KIND = "scenarios"
 _ORDER = {s.name: i for i, s in enumerate(SCENARIOS)}
@@ -34,7 +35,7 @@ class TrendInputs:
     doubling_days: float
     ci_low: float | None
     ci_high: float | None
-    interval_method: str
+    interval_method: str | None
     n_models: int
 
 
@@ -47,7 +48,9 @@ def trend_inputs(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None,
     from horizon.trend.analysis import TrendSpec, analyse
 
     source = tstore.published_source(con, snapshot_id)
-    points = tstore.load_published_points(con, source.snapshot_id, HORIZON_LEVEL)
+    snapshot_id = source.snapshot_id
+    assert snapshot_id is not None  # a published source is one snapshot
+    points = tstore.load_published_points(con, snapshot_id, HORIZON_LEVEL)
     spec = TrendSpec(level=HORIZON_LEVEL, forms=("exponential",), seed=seed)
     result = analyse(points, spec)
     exp = result.exponential
@@ -55,11 +58,12 @@ def trend_inputs(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None,
         raise HorizonError(f"the {HORIZON_LEVEL}% trend has no fit to start the scenarios from")
     a, b = exp.fit.params[:2]
     draws = exp.draws.params
-    fifty = {p.source_model: p for p in tstore.load_published_points(con, source.snapshot_id, 50)}
-    slopes, models = [], []
+    fifty = {p.source_model: p for p in tstore.load_published_points(con, snapshot_id, 50)}
+    slopes: list[float] = []
+    models: list[str] = []
     for p in result.used:
         q = fifty.get(p.source_model)
-        if q is None or q.estimate is None or not (0 < p.estimate < q.estimate):
+        if q is None or p.estimate is None or q.estimate is None or not (0 < p.estimate < q.estimate):
             continue
         slopes.append(LOGIT_80 / math.log2(p.estimate / q.estimate))
         models.append(p.model_id)
@@ -68,13 +72,13 @@ def trend_inputs(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None,
             f"snapshot {source.snapshot_id}: no frontier model of the {HORIZON_LEVEL}% trend has a published 50% horizon"
             " longer than its 80% one: the success curve's slope cannot be read"
         )
-    version = con.execute("SELECT max(published_version) FROM published_horizons WHERE snapshot_id = ?",
-                          [source.snapshot_id]).fetchone()[0]
+    version = scalar(con, "SELECT max(published_version) FROM published_horizons WHERE snapshot_id = ?",
+                     [source.snapshot_id])
     return TrendInputs(
         trend=TrendDraws(float(exp.fit.x_ref), float(a), float(b), draws[:, 0].copy(), draws[:, 1].copy()),
         model_slopes=tuple(slopes),
         slope_models=tuple(models),
-        snapshot_id=source.snapshot_id,
+        snapshot_id=snapshot_id,
         input_snapshots=source.input_snapshots,
         label=version or source.label,
         spec=spec.as_params(),
@@ -96,8 +100,7 @@ INDICATOR_COLUMNS = ("series", "label", "day", "value", "kind", "noise", "source
 
 def observations_from_store(con: duckdb.DuckDBPyConnection) -> tuple[Observation, ...] | None:
     """The inside-the-lab readings in the store, or None when the store has no indicator table."""
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                         [INDICATOR_TABLE]).fetchone()[0]
+    exists = scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [INDICATOR_TABLE])
     if not exists:
         return None
     rows = con.execute(

@@ -17,13 +17,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import duckdb
 
 from horizon.config import Config
 from horizon.errors import HorizonError, NotFoundError
 from horizon.provenance import identical_fit, record_fit
-from horizon.store import transaction
+from horizon.store import scalar, transaction
 from horizon.trend import status
 from horizon.trend import store as tstore
 from horizon.trend.analysis import TrendResult, TrendSpec, analyse
@@ -70,12 +71,14 @@ class DefaultTrends:
 def _points(con, level, snapshot_id, run_fit_id, from_runs):
     if run_fit_id is not None or from_runs:
         source = tstore.runs_source(con, run_fit_id)
+        assert source.source_fit_id is not None  # a run-level source is one fit
         points, reps = tstore.load_run_points(con, source.source_fit_id, level)
         if not points:
             raise NotFoundError(f"run-level fit {source.source_fit_id} has no horizons at {level}%:"
                                 f" fit that level first (`horizon fit --level {level}`)")
         return source, points, (reps or None)
     source = tstore.published_source(con, snapshot_id)
+    assert source.snapshot_id is not None  # a published source is one snapshot
     points = tstore.load_published_points(con, source.snapshot_id, level)
     if not points:
         have = [r[0] for r in con.execute("SELECT DISTINCT level FROM active_published_horizons WHERE snapshot_id = ?"
@@ -175,8 +178,9 @@ def _forecasters(result: TrendResult, seed: int) -> list[Forecaster]:
     import numpy as np
 
     x = np.array([p.x for p in result.used])
-    y = np.log([p.estimate for p in result.used])
-    return [Forecaster(f.fit, f.draws, f.interval_method, x, y, seed) for f in result.forms if _forecasts_possible(f)]
+    y = np.log(np.array([p.estimate for p in result.used], dtype=float))
+    return [Forecaster(f.fit, f.draws, f.interval_method, x, y, seed) for f in result.forms
+            if f.fit is not None and f.interval_method is not None and _forecasts_possible(f)]
 
 
 def run_coverage_study(con: duckdb.DuckDBPyConnection, config: Config, trend_fit_id: int) -> int:
@@ -186,23 +190,24 @@ def run_coverage_study(con: duckdb.DuckDBPyConnection, config: Config, trend_fit
 
     from horizon.trend import calibration
 
-    found = con.execute(
+    found = scalar(
+        con,
         "SELECT max(fit_id) FROM fits WHERE kind = 'coverage_study'"
         " AND CAST(json_extract(params, '$.trend_fit_id') AS INTEGER) = ?",
         [trend_fit_id],
-    ).fetchone()[0]
+    )
     if found is not None:
         return int(found)
     points = tstore.load_trend_points(con, trend_fit_id)
     design = calibration.design_from_points(points)
-    options = {"n_datasets": 4000, "n_boot": 499, "seed": 0}
+    options: dict[str, Any] = {"n_datasets": 4000, "n_boot": 499, "seed": 0}
     rows = calibration.coverage_study(design, **options)
     params = options | {
         "trend_fit_id": trend_fit_id, "sizes": list(calibration.SIZES), "methods": list(calibration.METHODS),
         "scenarios": list(calibration.SCENARIOS), "true_slope": design.slope, "residual_sd": design.sigma,
         "release_days": [float(v) for v in design.x],
     }
-    snaps = json.loads(con.execute("SELECT input_snapshots FROM fits WHERE fit_id = ?", [trend_fit_id]).fetchone()[0])
+    snaps = json.loads(scalar(con, "SELECT input_snapshots FROM fits WHERE fit_id = ?", [trend_fit_id]))
     with transaction(con):
         fit_id = record_fit(con, "coverage_study", params, snaps, config.now, seed=options["seed"])
         tstore.save_coverage(con, fit_id, rows)

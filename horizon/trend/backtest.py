@@ -21,7 +21,7 @@ import numpy as np
 from horizon.errors import HorizonError
 from horizon.trend.delta import prediction_bands
 from horizon.trend.forms import FORM_NAMES, shape
-from horizon.trend.rules import date_from_day
+from horizon.trend.rules import calendar_date
 
 MIN_TRAIN = 6
 BACKTEST_METHOD = (
@@ -86,7 +86,7 @@ def backtest(points, forms=FORM_NAMES, min_train: int = MIN_TRAIN):
             except HorizonError:
                 continue
             mu, half = prediction_bands(f, x[train], x[test], (0.80, 0.95))
-            cutoff = date_from_day(c)
+            cutoff = calendar_date(c)
             for i, idx in enumerate(np.flatnonzero(test)):
                 preds.append(
                     Prediction(

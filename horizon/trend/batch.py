@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from horizon.trend.forms.base import FormDraws, FormFit
+from horizon.trend.forms.base import CurvedForm, FormDraws, FormFit
 
 
 def refit_rows(fit: FormFit, x, Y, iters: int = 200) -> FormDraws:
@@ -18,6 +18,8 @@ def refit_rows(fit: FormFit, x, Y, iters: int = 200) -> FormDraws:
     the best start per replicate wins. A replicate with no more points than parameters, or
     no finite optimum, is counted as failed."""
     shape = fit.shape
+    if not isinstance(shape, CurvedForm):
+        raise TypeError(f"{fit.form}: only a curved form is refitted in batches")
     u = np.asarray(x, dtype=float) - fit.x_ref
     Y = np.atleast_2d(np.asarray(Y, dtype=float))
     W = np.isfinite(Y)

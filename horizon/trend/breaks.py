@@ -20,7 +20,7 @@ import numpy as np
 from horizon.errors import HorizonError
 from horizon.trend import ols
 from horizon.trend.forms.piecewise import BREAK_GRID_DAYS, MIN_SEGMENT_POINTS, break_candidates, hinge_sse
-from horizon.trend.rules import date_from_day
+from horizon.trend.rules import calendar_date, date_from_day
 
 SIGNIFICANCE = 0.05
 METHOD = (
@@ -116,6 +116,7 @@ def break_test(x, y, n_replicates: int = 999, seed: int = 0, model_ids=None) -> 
             f"break test needs at least {2 * MIN_SEGMENT_POINTS} points ({MIN_SEGMENT_POINTS} each side)"
         )
     stat, p, p_wild, j = _p_values(u, y, cands, n_replicates, seed)
+    assert p_wild is not None  # the wild bootstrap runs unless asked not to
     edge = "first" if j == 0 else ("last" if j == cands.size - 1 else None)
     loo = []
     if model_ids is not None and x.size - 1 >= 2 * MIN_SEGMENT_POINTS:
@@ -127,4 +128,4 @@ def break_test(x, y, n_replicates: int = 999, seed: int = 0, model_ids=None) -> 
                 loo.append((model, _p_values(ui, y[keep], ci, n_replicates, seed, wild=False)[1]))
     x_last = float(x.max())
     return BreakTest(stat, p, p_wild, n_replicates, date_from_day(x_last + cands[j]),
-                     date_from_day(x_last + cands[0]), date_from_day(x_last + cands[-1]), edge, tuple(loo))
+                     calendar_date(x_last + cands[0]), calendar_date(x_last + cands[-1]), edge, tuple(loo))

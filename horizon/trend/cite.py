@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from horizon.citation import Citation, render, stable_key
+from horizon.citation import Citation, stable_key
+from horizon.citation import sentence as cited_sentence
 from horizon.trend.rules import PLAUSIBLE_DOUBLING_DAYS, finite_or_none
 from horizon.trend.stored import StoredTrend, load_stored_trend
 
@@ -80,9 +81,9 @@ def citation(t: StoredTrend) -> Citation:
         claim = (f"The {t.level}% time horizon of {who} doubled every {_days(t.doubling_days)} days"
                  f" ({int(round(t.ci_level * 100))}% confidence interval {_interval_words(t.ci_low, t.ci_high)})")
     models = "models" if t.points == "all" else "frontier models"
-    whose, versions = _publication(t)
+    whose, titles = _publication(t)
     claim += (f" between {t.first_release.isoformat()} and {t.last_release.isoformat()},"
-              f" on {whose} for {t.n_models} {models}" + (f", version {versions}." if versions else "."))
+              f" on {whose} for {t.n_models} {models}" + (f", version {titles}." if titles else "."))
     claim += "".join(f" Caveat: {w['text']}." for w in t.warnings if w["code"] == "fragile")
     claim += "".join(f" Retracted since: snapshot {s['snapshot_id']} no longer counts ({s['retraction_reason']})."
                      for s in t.snapshots if s.get("retraction_reason"))
@@ -132,4 +133,4 @@ def citation(t: StoredTrend) -> Citation:
 
 def sentence(t: StoredTrend) -> str:
     """What a reader copies: the finding, then its provenance in brackets."""
-    return render(citation(t), "text")
+    return cited_sentence(citation(t))

@@ -120,11 +120,18 @@ class Forecaster:
         inference = Inference(self.x, self.y, covariance(self.method))
         return grid, {q: inference.band(grid, q) for q in LEVELS}
 
+    @property
+    def _replicates(self) -> FormDraws:
+        """The draws, which every forecaster but the analytic one has (``__init__`` checks)."""
+        if self.draws is None:
+            raise ValueError(f"{self.fit.form}: forecasts from replicates need replicate draws")
+        return self.draws
+
     @cached_property
     def _scatter(self) -> np.ndarray:
         """One residual per replicate, drawn from the scatter about the fit (normal, its sd)."""
         rng = np.random.default_rng(self.seed)
-        return self.fit.residual_sd * rng.standard_normal(self.draws.params.shape[0])
+        return self.fit.residual_sd * rng.standard_normal(len(self._replicates.params))
 
     def forecast(self, threshold: Threshold, as_of: date, ceiling_minutes: float | None) -> Forecast:
         y = math.log(threshold.minutes)
@@ -135,10 +142,10 @@ class Forecaster:
             median = reach_median = point
             n, n_never, reach_method = 0, 0, REACH_METHOD_TEXT["analytic"]
         else:
-            days = self.draws.reach_days(y)
+            days = self._replicates.reach_days(y)
             last = float(self.x.max())
             median, *line = _percentile_dates(days, _quantiles(), last)
-            reach_median, *reach = _percentile_dates(self.draws.reach_days(y - self._scatter), _quantiles(), last)
+            reach_median, *reach = _percentile_dates(self._replicates.reach_days(y - self._scatter), _quantiles(), last)
             n, n_never = int(days.size), int(np.sum(~np.isfinite(days) | (days > last + _AFTER_DAYS)))
             reach_method = REACH_METHOD_TEXT["draws"]
         return Forecast(

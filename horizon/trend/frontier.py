@@ -53,14 +53,16 @@ def frontier_flags(points: Sequence[Point]) -> list[bool]:
 
     Agents without a finite estimate are never on the frontier and do not raise it.
     """
-    finite = [p for p in points if p.finite]
+    placed = [p.placed for p in points]
+    known = [xy for xy in placed if xy is not None]
     flags = []
-    for p in points:
-        if not p.finite:
+    for xy in placed:
+        if xy is None:
             flags.append(False)
             continue
-        best = max(q.estimate for q in finite if q.release_date <= p.release_date)
-        flags.append(p.estimate >= best)
+        day, estimate = xy
+        best = max(e for d, e in known if d <= day)
+        flags.append(estimate >= best)
     return flags
 
 
@@ -113,7 +115,7 @@ def select_points(
 
     kept, duplicates = one_point_per_model(points)
     kept = sorted(kept, key=by_date)
-    flagged = [(p, on, None) for p, on in zip(kept, frontier_flags(kept))]
+    flagged: list[tuple[Point, bool, str | None]] = [(p, on, None) for p, on in zip(kept, frontier_flags(kept))]
     flagged += [(p, False, "duplicate_model") for p in duplicates]
     rows = []
     for p, on, reason in sorted(flagged, key=lambda r: by_date(r[0])):
@@ -129,7 +131,7 @@ def select_points(
             reason = "before_window"
         elif window_to is not None and p.release_date > window_to:
             reason = "after_window"
-        elif ceiling_minutes is not None and p.estimate > ceiling_minutes:
+        elif ceiling_minutes is not None and p.estimate is not None and p.estimate > ceiling_minutes:
             reason = "above_ceiling"
         else:
             reason = None

@@ -195,12 +195,14 @@ def from_draws(draws: LineDraws) -> DoublingInterval:
     """Percentile intervals of the doubling time (a non-positive slope is an infinite doubling)."""
     if draws.n == 0:
         raise HorizonError(f"{draws.method}: no usable bootstrap replicate")
-    bounds = []
-    for q in LEVELS:
+
+    def at(q: float) -> tuple[float, float]:
         tail = 100 * (1 - q) / 2
         s_lo, s_hi = np.percentile(draws.slopes, [tail, 100 - tail])
-        bounds += doubling_interval(float(s_lo), float(s_hi))
-    return DoublingInterval(draws.method, *bounds, draws.n, draws)
+        return doubling_interval(float(s_lo), float(s_hi))
+
+    (low80, high80), (low95, high95) = (at(q) for q in LEVELS)
+    return DoublingInterval(draws.method, low80, high80, low95, high95, draws.n, draws)
 
 
 def covariance(method: str) -> str:
@@ -211,10 +213,8 @@ def covariance(method: str) -> str:
 def analytic(x, y, method: str = "ols_t") -> DoublingInterval:
     """Closed-form OLS intervals of the slope (statsmodels) as doubling-time intervals."""
     inference = ols.Inference(x, y, covariance(method))
-    bounds = []
-    for q in LEVELS:
-        bounds += doubling_interval(*inference.slope_interval(q))
-    return DoublingInterval(method, *bounds, 0)
+    (low80, high80), (low95, high95) = (doubling_interval(*inference.slope_interval(q)) for q in LEVELS)
+    return DoublingInterval(method, low80, high80, low95, high95, 0)
 
 
 def doubling_intervals(x, y, ci_low, ci_high, method: str, n_boot: int, seed: int,

@@ -26,10 +26,14 @@ class Point:
         return day_number(self.release_date) if self.release_date else math.nan
 
     @property
+    def placed(self) -> tuple[date, float] | None:
+        """(release date, estimate) of a point that can enter a trend: dated, with a finite
+        positive horizon; else None."""
+        day, estimate = self.release_date, self.estimate
+        if day is None or estimate is None or not math.isfinite(estimate) or estimate <= 0:
+            return None
+        return day, estimate
+
+    @property
     def finite(self) -> bool:
-        return (
-            self.estimate is not None
-            and math.isfinite(self.estimate)
-            and self.estimate > 0
-            and self.release_date is not None
-        )
+        return self.placed is not None

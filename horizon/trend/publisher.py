@@ -52,10 +52,12 @@ class PublisherCheck:
         if self.ours is None:
             return f"{line}; ours on the same rows: not computable ({self.cause})"
         line += f"; ours on the same rows {self.ours:.3f} (gap {self.gap_days:+.3f} d)"
-        if self.ours_ci_low is not None and ci:
-            line += (f", our 95% CI {self.ours_ci_low:.1f} to {self.ours_ci_high:.1f}"
-                     f" (ends {100 * (self.ours_ci_low / self.published_ci_low - 1):+.1f}% and"
-                     f" {100 * (self.ours_ci_high / self.published_ci_high - 1):+.1f}% from the publisher's)")
+        our_low, our_high = self.ours_ci_low, self.ours_ci_high
+        their_low, their_high = self.published_ci_low, self.published_ci_high
+        if our_low is not None and our_high is not None and their_low is not None and their_high is not None:
+            line += (f", our 95% CI {our_low:.1f} to {our_high:.1f}"
+                     f" (ends {100 * (our_low / their_low - 1):+.1f}% and"
+                     f" {100 * (our_high / their_high - 1):+.1f}% from the publisher's)")
         if self.flagged:
             line += f"; GAP above {TOLERANCE_DAYS} days: {self.cause}"
         return line
@@ -65,7 +67,7 @@ def _fit(points: Sequence[Point], window_from):
     selection = select_points(points, window_from, None, DEFAULT_CEILING_MINUTES)
     used = selection.used
     x = np.array([p.x for p in used])
-    y = np.log([p.estimate for p in used])
+    y = np.log(np.array([p.estimate for p in used], dtype=float))
     fit = FORMS["exponential"].fit(x, y)
     ci = intervals.analytic(x, y)
     return used, fit.doubling_days_at(fit.x_ref), ci

@@ -45,6 +45,15 @@ def date_from_day(x: float) -> date | None:
     return date.fromordinal(EPOCH.toordinal() + n)
 
 
+def calendar_date(x: float) -> date:
+    """``date_from_day`` for a day that is a real date by construction (a grid point, a cutoff
+    between two release dates): one that is not is a bug, so it raises instead of giving None."""
+    d = date_from_day(x)
+    if d is None:
+        raise ValueError(f"day number {x!r} is not a calendar date")
+    return d
+
+
 # --- doubling time and slope --------------------------------------------------------------------
 
 

@@ -179,6 +179,7 @@ def publisher_claims(con, snapshot_id: int) -> list[dict]:
 def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource, warnings=(), checks=()) -> None:
     spec = result.spec
     used = result.used
+    days = [p.release_date for p in used if p.release_date is not None]   # every used point has one
     common = {
         "fit_id": fit_id,
         "level": spec.level,
@@ -190,8 +191,8 @@ def save_trend(con, fit_id: int, result: TrendResult, source: TrendSource, warni
         "ceiling_minutes": spec.ceiling_minutes,
         "frontier_rule": frontier_rule(spec.points),
         "points": spec.points,
-        "first_release": min(p.release_date for p in used),
-        "last_release": max(p.release_date for p in used),
+        "first_release": min(days),
+        "last_release": max(days),
         "n_models": len(used),
         "models": json.dumps([p.model_id for p in used]),
     }

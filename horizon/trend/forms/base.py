@@ -65,8 +65,8 @@ class Form:
         """d ln(minutes) / d day at u, for every parameter row."""
         raise NotImplementedError
 
-    def reach(self, P, y: float) -> np.ndarray:
-        """u at which each row's curve first reaches ln-minutes ``y`` (inf: never)."""
+    def reach(self, P, y: float | np.ndarray) -> np.ndarray:
+        """u at which each row's curve first reaches ln-minutes ``y`` (one for all rows, or one per row; inf: never)."""
         raise NotImplementedError
 
     def doubling(self, P, u: float) -> np.ndarray:
@@ -214,7 +214,7 @@ class FormDraws:
         """Instantaneous doubling time at x_ref (the last point) of every replicate."""
         return _REGISTRY[self.form].doubling(self.params, 0.0)
 
-    def reach_days(self, y_target: float) -> np.ndarray:
+    def reach_days(self, y_target: float | np.ndarray) -> np.ndarray:
         """Day number at which every replicate's curve reaches ``y_target`` (inf: never)."""
         return self.x_ref + _REGISTRY[self.form].reach(self.params, y_target)
 

@@ -25,7 +25,7 @@ class Exponential(Form):
     def slope(self, P, u: float) -> np.ndarray:
         return rows(P)[:, 1].copy()
 
-    def reach(self, P, y: float) -> np.ndarray:
+    def reach(self, P, y: float | np.ndarray) -> np.ndarray:
         P = rows(P)
         a, b = P[:, 0], P[:, 1]
         with np.errstate(divide="ignore", invalid="ignore"):

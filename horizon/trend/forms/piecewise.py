@@ -61,7 +61,7 @@ class Piecewise(Form):
         P = rows(P)
         return np.where(u >= P[:, 3], P[:, 2], P[:, 1])
 
-    def reach(self, P, y: float) -> np.ndarray:
+    def reach(self, P, y: float | np.ndarray) -> np.ndarray:
         P = rows(P)
         a, b1, b2, c = P.T
         y_c = a + b1 * c

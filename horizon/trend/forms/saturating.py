@@ -46,7 +46,7 @@ class Saturating(CurvedForm):
         with np.errstate(over="ignore"):
             return np.where(z > -700, b / (1 + np.exp(-z)), 0.0)
 
-    def reach(self, P, y: float) -> np.ndarray:
+    def reach(self, P, y: float | np.ndarray) -> np.ndarray:
         P = rows(P)
         a, b, top = P.T
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

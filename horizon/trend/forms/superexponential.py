@@ -43,7 +43,7 @@ class Superexponential(CurvedForm):
         with np.errstate(divide="ignore"):
             return np.where(left > 0, LN2 / np.where(left > 0, left, 1.0), np.inf)
 
-    def reach(self, P, y: float) -> np.ndarray:
+    def reach(self, P, y: float | np.ndarray) -> np.ndarray:
         P = rows(P)
         a, d, g = P.T
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):

@@ -18,6 +18,7 @@ from horizon.errors import FetchError
 from horizon.fetch import fetch_url, read_source
 from horizon.ingest import IngestResult, ingest_bytes
 from horizon.sources import Sources, load_sources
+from horizon.store import scalar
 
 NETWORK_PROBE_TIMEOUT_S = 5.0
 
@@ -69,7 +70,7 @@ def gather(config: Config) -> Gathered:
 
 def summarise(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     counts = {
-        table: con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        table: scalar(con, f'SELECT count(*) FROM "{table}"')
         for table in ("snapshots", "models", "published_horizons", "publisher_doubling_times", "runs",
                       "release_dates", "benchmark_horizons", "benchmark_scores")
     }
@@ -88,7 +89,7 @@ def summarise(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             "SELECT m.display_name, p.release_date, p.estimate FROM published_horizons p JOIN models m USING (model_id)"
             " WHERE p.snapshot_id = ? AND p.level = 50 ORDER BY p.estimate DESC, m.display_name LIMIT 1",
             [latest[0]],
-        ).fetchone()
+        ).fetchone() or (None, None, None)   # a headline file with 80% rows only
         claim = con.execute(
             "SELECT point_estimate, ci_low, ci_high FROM publisher_doubling_times"
             " WHERE snapshot_id = ? AND window_name = 'from_2023_on'",
@@ -150,14 +151,14 @@ def fit_stage(con, config: Config) -> dict[str, Any]:
     from horizon.fit.results import KIND
     from horizon.fit.store import latest_runs_snapshot
 
-    has_runs = con.execute("SELECT count(*) FROM runs").fetchone()[0] > 0
+    has_runs = scalar(con, "SELECT count(*) FROM runs") > 0
     if not has_runs:
         return {"status": "skipped", "reason": "no run-level data in the store"}
     done = _fitted_from(con, KIND, latest_runs_snapshot(con))
     if done is not None:
         return {"status": "unchanged", "fit_id": done}
     result = fit_snapshot(con, config)
-    return {"status": "fitted", "fit_id": result.fit_id, "snapshot_id": result.snapshot.get("snapshot_id"),
+    return {"status": "fitted", "fit_id": result.fit_id, "snapshot_id": (result.snapshot or {}).get("snapshot_id"),
             "agents": len(result.agents), "n_bootstrap": result.options.n_bootstrap}
 
 

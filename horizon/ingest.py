@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
-from typing import Any
 from urllib.parse import urlsplit
 
 import duckdb
@@ -24,7 +23,7 @@ from horizon.errors import HorizonError, InputError, NotFoundError
 from horizon.fetch import is_url, read_source
 from horizon.formats.base import Parsed, check_printable, printable, with_suite_labels
 from horizon.models import Registry, load_registry, registry_path, resolve_in_transaction
-from horizon.store import transaction
+from horizon.store import insert_records, transaction
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,8 @@ def write_snapshot(con, config: Config, registry: Registry, origin: str, data: b
         })
         # Two spellings may slug to one id: the first (in sorted order) names the model.
         con.execute(
-            "INSERT INTO models SELECT model_id, first(display_name ORDER BY display_name), NULL,"
+            "INSERT INTO models (model_id, display_name, organisation, release_date, curated)"
+            " SELECT model_id, first(display_name ORDER BY display_name), NULL,"
             " first(release_date ORDER BY display_name), false FROM found"
             " WHERE model_id NOT IN (SELECT model_id FROM models) GROUP BY model_id"
         )
@@ -182,7 +182,7 @@ def write_snapshot(con, config: Config, registry: Registry, origin: str, data: b
     if names:
         # Every spelling seen, mapped or not, so that a later registry can re-resolve it.
         seen = pa.table({"alias": sorted(names), "model_id": [ids[n] for n in sorted(names)]})  # noqa: F841
-        con.execute("INSERT OR IGNORE INTO model_aliases SELECT alias, model_id FROM seen")
+        con.execute("INSERT OR IGNORE INTO model_aliases (alias, model_id) SELECT alias, model_id FROM seen")
 
     for table, rows in parsed.tables.items():
         if not rows:
@@ -192,18 +192,14 @@ def write_snapshot(con, config: Config, registry: Registry, origin: str, data: b
 
 
 def insert_rows(con, origin: str, table: str, snapshot_id: int, rows: list[dict], ids: dict[str, str]) -> None:
-    """Bulk insert through Arrow: thousands of rows in milliseconds, with types from the table."""
+    """A source's parsed rows with their snapshot and model ids; a clash with the table's
+    constraints or types is the source's one-line error."""
     import pyarrow as pa
 
-    columns = list(rows[0])
-    data: dict[str, list[Any]] = {c: [r.get(c) for r in rows] for c in columns}
-    data["snapshot_id"] = [snapshot_id] * len(rows)
-    if "source_model" in data:
-        data["model_id"] = [ids[name] for name in data["source_model"]]
-    names = ", ".join(f'"{c}"' for c in data)
+    records = [{**r, "snapshot_id": snapshot_id, **({"model_id": ids[r["source_model"]]} if "source_model" in r else {})}
+               for r in rows]
     try:
-        batch = pa.table(data)  # noqa: F841 (read by DuckDB by name below)
-        con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM batch')
+        insert_records(con, table, records)
     except duckdb.ConstraintException as exc:
         if "CHECK constraint" in str(exc):  # a value the parsers should have refused
             raise InputError(origin, table, f"expected values the store allows ({_first_line(exc)})") from None

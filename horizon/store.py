@@ -25,7 +25,7 @@ import duckdb
 from horizon.errors import HorizonError, NotFoundError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from horizon.config import Config
 
@@ -77,6 +77,33 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | 
     if row is None:
         raise StoreError(f"expected a row from: {sql}")
     return row[0]
+
+
+def insert_table(con: duckdb.DuckDBPyConnection, table: str, data: Any) -> None:
+    """Insert an Arrow table (or a polars frame) into ``table``, naming each of its columns: one
+    statement and no per-row Python round trips (thousands of rows in milliseconds, where bound
+    VALUES parameters take most of a second). The one way horizon writes rows in bulk."""
+    arrow = data.to_arrow() if hasattr(data, "to_arrow") else data
+    if arrow.num_rows == 0:
+        return
+    name = f"_insert_{table}"
+    names = ", ".join(f'"{c}"' for c in arrow.column_names)
+    con.register(name, arrow)
+    try:
+        con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM "{name}"')
+    finally:
+        con.unregister(name)
+
+
+def insert_records(con: duckdb.DuckDBPyConnection, table: str, records: Sequence[Mapping[str, Any]]) -> None:
+    """Rows given as {column: value}, as insert_table; the first record names the columns (a
+    later record without one of them gives NULL there)."""
+    if not records:
+        return
+    import pyarrow as pa
+
+    columns = list(records[0])
+    insert_table(con, table, pa.table({c: [r.get(c) for r in records] for c in columns}))
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -16,6 +16,7 @@ import polars as pl
 
 from horizon.errors import NotFoundError
 from horizon.fit.results import KIND, METR_KIND, AgentHorizons, FitOptions, LevelHorizon, RunHorizons, finite_or_none
+from horizon.store import insert_table
 
 RUN_COLUMNS = (
     "task_id", "task_family", "source_model", "model_id", "human_minutes", "score_binarized",
@@ -128,7 +129,7 @@ def write_fit(con, fit_id: int, result: RunHorizons) -> None:
                 "n_nonfinite_replicates": h.n_nonfinite_replicates, "status": h.status, "reason": h.reason,
                 "source_weight_max_abs_diff": finite_or_none(a.source_weight_max_abs_diff),
             })
-    _insert(con, "fit_horizons", pl.DataFrame(rows, schema=HORIZON_SCHEMA))
+    insert_table(con, "fit_horizons", pl.DataFrame(rows, schema=HORIZON_SCHEMA))
 
     n_rep, n_agents, n_levels = result.replicates.shape
     if n_rep:
@@ -145,18 +146,7 @@ def write_fit(con, fit_id: int, result: RunHorizons) -> None:
             "replicate": np.tile(np.arange(n_rep, dtype=np.int32), n_agents * n_levels),
             "horizon_minutes": pl.Series(values).fill_nan(None),
         }).select(REPLICATE_COLUMNS)
-        _insert(con, "fit_replicates", replicates)
-
-
-def _insert(con, table: str, frame: pl.DataFrame) -> None:
-    """Bulk insert through Arrow: one statement, no per-row Python round trips."""
-    name = f"_new_{table}"
-    con.register(name, frame.to_arrow())
-    try:
-        columns = ", ".join(frame.columns)
-        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {name}")
-    finally:
-        con.unregister(name)
+        insert_table(con, "fit_replicates", replicates)
 
 
 # --- reading fits back ---------------------------------------------------------------------------

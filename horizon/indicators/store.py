@@ -20,7 +20,7 @@ from horizon.indicators import rct
 from horizon.indicators.config import Benchmark, Ladder, Rung, SeriesSpec, load_ladder, load_series_specs
 from horizon.indicators.series import Assessment, Observation, Treatment, assess, rung_status
 from horizon.provenance import identical_fit, latest_fit, record_fit
-from horizon.store import scalar
+from horizon.store import insert_records, scalar
 
 KIND = "indicators"
 RCT_SERIES = "metr_rct_2025"
@@ -308,9 +308,12 @@ COLUMNS = ("fit_id, key, rung, title, kind, unit, n_points, n_used, latest_entit
 
 def _save(con, fit_id: int, ev: Evaluation) -> None:
     rows = []
+    insert_records(con, "ladder_rungs", [
+        {"fit_id": fit_id, "rung": rr.rung.number, "name": rr.rung.name, "status": rr.status,
+         "status_text": rr.status_text, "n_benchmarks": len(rr.benchmarks)}
+        for rr in ev.rungs
+    ])
     for rr in ev.rungs:
-        con.execute("INSERT INTO ladder_rungs (fit_id, rung, name, status, status_text, n_benchmarks) VALUES (?, ?, ?, ?, ?, ?)",
-                    [fit_id, rr.rung.number, rr.rung.name, rr.status, rr.status_text, len(rr.benchmarks)])
         for br in rr.benchmarks:
             b = br.benchmark
             label = ("near-saturation level" if b.kind == "score" else "the benchmark's longest tasks")
@@ -326,9 +329,8 @@ def _save(con, fit_id: int, ev: Evaluation) -> None:
                      f" {100 * r.ci_high:+.1f}%) from the {r.n_issues} per-issue records with METR's stated estimator")
         rows.append(_trend_row(fit_id, s.name, None, s.title, kind, sr.unit or s.unit, sr.assessment, s.saturation,
                                sr.source_url, s.target_source, sr.caveat, s.target_label, sr.snapshot_ids, text))
-    placeholders = ", ".join(["?"] * len(COLUMNS.split(",")))
-    for row in rows:
-        con.execute(f"INSERT INTO indicator_trends ({COLUMNS}) VALUES ({placeholders})", row)
+    names = [c.strip() for c in COLUMNS.split(",")]
+    insert_records(con, "indicator_trends", [dict(zip(names, row, strict=True)) for row in rows])
 
 
 def latest_evaluation_id(con) -> int | None:

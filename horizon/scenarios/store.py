@@ -15,7 +15,7 @@ from horizon.scenarios.bridge import HORIZON_LEVEL, LOGIT_80
 from horizon.scenarios.dynamics import SCENARIOS
 from horizon.scenarios.evidence import Evidence, Observation
 from horizon.scenarios.run import ScenarioResult, TrendDraws
-from horizon.store import scalar
+from horizon.store import insert_records, scalar
 
 KIND = "scenarios"
 _ORDER = {s.name: i for i, s in enumerate(SCENARIOS)}
@@ -124,19 +124,8 @@ def _num(v):
 
 
 def _insert(con, table: str, columns: tuple[str, ...], rows: list[list]) -> None:
-    """Named columns, all rows at once through an Arrow table: thousands of band rows take a
-    few milliseconds this way, against most of a second as bound VALUES parameters."""
-    if not rows:
-        return
-    import pyarrow as pa
-
-    data = pa.table({name: [r[i] for r in rows] for i, name in enumerate(columns)})
-    names = ", ".join(columns)
-    con.register("_scenario_rows", data)
-    try:
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _scenario_rows")
-    finally:
-        con.unregister("_scenario_rows")
+    """Rows as lists in the order of ``columns``."""
+    insert_records(con, table, [dict(zip(columns, row)) for row in rows])
 
 
 def save(con, fit_id: int, inputs: TrendInputs, result: ScenarioResult, evidence: Evidence | None,

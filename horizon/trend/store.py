@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from horizon.errors import NotFoundError
+from horizon.store import insert_records
 from horizon.trend.analysis import TrendResult
 from horizon.trend.forecast import Forecast
 from horizon.trend.frontier import frontier_rule
@@ -124,23 +125,6 @@ def load_run_points(con, fit_id: int, level: int) -> tuple[list[Point], dict[str
 
 
 # --- writing ---------------------------------------------------------------------------------
-
-
-def insert_records(con, table: str, records: list[dict], chunk: int = 500) -> None:
-    """Insert rows given as {column: value}, naming every column, with one multi-row VALUES
-    statement per chunk: DuckDB's executemany runs one statement per row, several times
-    slower for the hundreds of backtest rows."""
-    if not records:
-        return
-    columns = list(records[0])
-    names = ", ".join(f'"{c}"' for c in columns)
-    one = "(" + ", ".join(["?"] * len(columns)) + ")"
-    for start in range(0, len(records), chunk):
-        part = records[start : start + chunk]
-        con.execute(
-            f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(part)),
-            [r[c] for r in part for c in columns],
-        )
 
 
 def _params(f) -> dict:

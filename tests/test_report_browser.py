@@ -137,13 +137,16 @@ class Browser:
 class PageVisit:
     """Open one URL in a fresh tab, wait until every chart has settled, collect what happened."""
 
-    def __init__(self, browser: Browser, url: str, timeout: float = 30.0):
+    def __init__(self, browser: Browser, url: str, timeout: float = 30.0, width: int | None = None):
         self.browser = browser
         target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         self.session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         self.target = target
         for domain in ("Runtime.enable", "Log.enable", "Network.enable", "Page.enable"):
             browser.send(domain, session=self.session)
+        if width is not None:  # a phone is narrow and touch-first; a desktop is neither
+            browser.send("Emulation.setDeviceMetricsOverride",
+                         {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}, session=self.session)
         start = len(browser.events)
         browser.send("Page.navigate", {"url": url}, session=self.session)
         deadline = time.monotonic() + timeout
@@ -180,6 +183,17 @@ class PageVisit:
 
     def dialogs(self) -> list[str]:
         return [e["params"].get("message", "") for e in self.events if e.get("method") == "Page.javascriptDialogOpening"]
+
+    def screenshot(self, path: Path) -> None:
+        """The whole page as a PNG (beyond the window's height)."""
+        import base64
+
+        size = self.browser.send("Page.getLayoutMetrics", session=self.session)["cssContentSize"]
+        shot = self.browser.send("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+        }, session=self.session, timeout=60)
+        path.write_bytes(base64.b64decode(shot["data"]))
 
     def close(self) -> None:
         self.browser.send("Target.closeTarget", {"targetId": self.target})

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import altair as alt
+
+from horizon.report.markup import fmt_duration, fmt_interval
 
 WIDTH = 720
 HEIGHT = 380
@@ -25,6 +28,9 @@ FRONTIER = "#0072B2"
 OTHER = "#8a94a6"
 CEILING = "#D55E00"
 THRESHOLD = "#6b7280"
+UNKNOWN_LAB = "lab not recorded"
+LABEL_PX = 13  # height of a 10 px label with its leading: labels closer than this overlap
+LAB_PARAM = "lab"  # the one named parameter: fixed name, so two builds give the same spec
 
 # Minutes shown on log axes as human durations.
 DURATION_LABEL = (
@@ -33,6 +39,11 @@ DURATION_LABEL = (
     " : format(datum.value / 60, '~s') + ' h'"
 )
 DURATION_TICKS = [1 / 60, 1 / 6, 1, 4, 15, 60, 240, 960, 60 * 40, 60 * 167, 60 * 2000, 60 * 20000]
+
+# Version labels are long ("METR-Horizon-v1.1 (2026-02-22) #5"): set at an angle, ends
+# aligned under their band, they never run into each other even at phone width.
+VERSION_AXIS = alt.Axis(labelAngle=-35, labelAlign="right", labelBaseline="middle", labelLimit=220, labelPadding=4)
+
 
 def status_domain(ceiling_minutes: float) -> list[str]:
     """Point statuses of the horizon chart; the ceiling is the shown trend's, never a literal."""
@@ -149,45 +160,122 @@ def _band_width(band: str) -> float:
         return 0.0
 
 
+def date_tooltip(field: str = "date", title: str = "released") -> alt.Tooltip:
+    """A date as 2025-04-16, formatted in UTC (a field drawn on a time axis is parsed to a
+    timestamp, which a plain nominal tooltip would print as epoch milliseconds)."""
+    return alt.Tooltip(f"{field}:T", timeUnit="utcyearmonthdate", format="%Y-%m-%d", title=title)
+
+
 def _point_tooltip(level: int | str) -> list[alt.Tooltip]:
     return [
         alt.Tooltip("model:N", title="model"),
-        alt.Tooltip("date:N", title="released"),
-        alt.Tooltip("estimate:Q", title=f"p{level} (min)", format=".3~r"),
-        alt.Tooltip("low:Q", title="95% low (min)", format=".3~r"),
-        alt.Tooltip("high:Q", title="95% high (min)", format=".3~r"),
+        alt.Tooltip("lab:N", title="lab"),
+        date_tooltip(),
+        alt.Tooltip("horizon:N", title=f"p{level} horizon"),
+        alt.Tooltip("interval:N", title="95% interval"),
         alt.Tooltip("status:N", title="status"),
     ]
 
 
-def _ceiling_layers(inline: _Inline, ax: _Axes, ceiling_minutes: float) -> list[alt.Chart]:
-    """The measurable ceiling: a dashed rule with its label, on every horizon chart."""
-    base = alt.Chart(inline.data([{"minutes": ceiling_minutes, "label": f"measurable ceiling ({ceiling_minutes / 60:g} h)"}]))
+def duration_words(minutes: float | None, ceiling_minutes: float | None = None) -> str:
+    """A duration for a tooltip, with words where a number would mislead (see markup.fmt_duration)."""
+    text = fmt_duration(minutes)
+    if minutes is not None and ceiling_minutes is not None and math.isfinite(minutes) and minutes > ceiling_minutes:
+        text += f" (beyond the {ceiling_minutes / 60:g} h ceiling)"
+    return text
+
+
+def _with_words(point: dict[str, Any], ceiling_minutes: float) -> dict[str, Any]:
+    return dict(point, horizon=duration_words(point.get("estimate"), ceiling_minutes),
+                interval=fmt_interval(point.get("low"), point.get("high")), lab=point.get("lab") or UNKNOWN_LAB)
+
+
+def place_labels(lines: Sequence[float], domain: Sequence[float], height: float,
+                 obstacles: Sequence[float] = ()) -> list[float]:
+    """Heights (minutes, on the chart's log axis) for labels that sit just above each line in
+    ``lines`` without overlapping each other or being struck through by an ``obstacles`` line.
+
+    Labels go up from the lowest: each is pushed above the one below it, and above any
+    obstacle line that would cross it. Positions are computed in pixels of the drawn chart,
+    whose height and log domain are fixed, so the result is the same in every browser.
+    """
+    lo, hi = math.log(domain[0]), math.log(domain[1])
+    per_px = (hi - lo) / height
+
+    def px(minutes: float) -> float:
+        return (math.log(minutes) - lo) / per_px
+
+    blocked = sorted(px(m) for m in obstacles if m > 0)
+    order = sorted(range(len(lines)), key=lambda i: lines[i])
+    placed = [0.0] * len(lines)
+    floor = -math.inf
+    for i in order:
+        bottom = max(px(lines[i]) + 2, floor)
+        for b in blocked:  # an obstacle line inside the label's box: move the label above it
+            if bottom - 2 <= b <= bottom + LABEL_PX:
+                bottom = b + 3
+        placed[i] = bottom
+        floor = bottom + LABEL_PX
+    return [math.exp(lo + (b - 2) * per_px) for b in placed]
+
+
+def _ceiling_layers(inline: _Inline, ax: _Axes, ceiling_minutes: float, below: bool = True) -> list[alt.Chart]:
+    """The measurable ceiling: a dashed rule with its label (below the line unless a threshold
+    line runs there), on every horizon chart."""
+    base = alt.Chart(inline.data([{"minutes": ceiling_minutes, "label": f"measurable ceiling ({ceiling_minutes / 60:g} h)"}]),
+                     description="ceiling")
     return [
         base.mark_rule(color=CEILING, strokeDash=[6, 4], strokeWidth=1.5).encode(y=ax.y("minutes")),
-        base.mark_text(align="right", baseline="top", dx=-4, dy=3, fontSize=10, color=CEILING).encode(
-            y=ax.y("minutes"), x=alt.value(WIDTH), text="label:N"
-        ),
+        base.mark_text(align="right", baseline="top" if below else "bottom", dy=3 if below else -3, fontSize=10,
+                       color=CEILING).encode(y=ax.y("minutes"), x=alt.value({"expr": "width - 4"}), text="label:N"),
     ]
 
 
+def _lab_filter(labs: Sequence[str]) -> alt.Parameter:
+    """A dropdown under the chart that highlights one lab's models (the rest fade)."""
+    return alt.param(
+        name=LAB_PARAM, value="all labs",
+        bind=alt.binding_select(options=["all labs", *labs], name="Highlight lab "),
+    )
+
+
+HIGHLIGHT = f"{LAB_PARAM} === 'all labs' || datum.lab === {LAB_PARAM}"
+
+
 def _point_layers(inline: _Inline, ax: _Axes, data: list[dict[str, Any]], level: int | str,
-                  domain: list[str]) -> list[alt.Chart]:
+                  domain: list[str], highlight: bool = False) -> list[alt.Chart]:
     """Estimates with 95% intervals; colour and shape say frontier / beyond the ceiling."""
     color = alt.Color("status:N", title=None, scale=alt.Scale(domain=domain, range=STATUS_RANGE_COLOR))
-    base = alt.Chart(inline.data(data))
+    base = alt.Chart(inline.data(data), description="models")
+    opacity = (alt.condition(HIGHLIGHT, alt.value(0.95), alt.value(0.12)) if highlight else alt.value(0.95))
+    rule_opacity = (alt.condition(HIGHLIGHT, alt.value(0.55), alt.value(0.08)) if highlight else alt.value(0.55))
     return [
-        base.transform_filter("isValid(datum.low) && isValid(datum.high)").mark_rule(strokeWidth=1.2, opacity=0.55).encode(
-            x=ax.x(), y=ax.y("low"), y2=ax.y2("high"), color=color
+        base.transform_filter("isValid(datum.low) && isValid(datum.high)").mark_rule(strokeWidth=1.2).encode(
+            x=ax.x(), y=ax.y("low"), y2=ax.y2("high"), color=color, opacity=rule_opacity
         ),
-        base.mark_point(filled=True, size=60, opacity=0.95).encode(
+        base.mark_point(filled=True, size=60).encode(
             x=ax.x(),
             y=ax.y("estimate"),
             color=color,
+            opacity=opacity,
             shape=alt.Shape("status:N", title=None, scale=alt.Scale(domain=domain, range=STATUS_RANGE_SHAPE)),
             tooltip=_point_tooltip(level),
         ),
     ]
+
+
+def _frontier_labels(ax: _Axes, base: alt.Chart, highlight: bool) -> list[alt.Chart]:
+    """Names of the frontier models beside their points. Frontier points climb left to right,
+    so alternate labels go up-left and down-right of their point: neighbours never share a side."""
+    opacity = alt.condition(HIGHLIGHT, alt.value(1.0), alt.value(0.15)) if highlight else alt.value(1.0)
+    layers = []
+    for side, (align, baseline, dx, dy) in enumerate((("right", "bottom", -6, -3), ("left", "top", 6, 3))):
+        layers.append(
+            base.transform_filter(f"datum.frontier && datum.label_side === {side}").mark_text(
+                align=align, baseline=baseline, dx=dx, dy=dy, fontSize=10, color="#1f2937",
+            ).encode(x=ax.x(), y=ax.y("estimate"), text="model:N", opacity=opacity)
+        )
+    return layers
 
 
 def horizon_chart(
@@ -202,43 +290,61 @@ def horizon_chart(
 ) -> dict[str, Any]:
     """Horizon against release date on a log scale: intervals, frontier trend, fan, thresholds.
 
-    ``points``: model, date, estimate, low, high, frontier, beyond. ``trend``: date, fit, low,
-    high (the fitted line and its band). ``fan``: band (e.g. "80%"), minutes, start, end, label:
-    the dates between which the trend reaches each threshold. ``thresholds``: label, minutes.
+    ``points``: model, date, estimate, low, high, frontier, beyond, lab (may be None).
+    ``trend``: date, fit, low, high (the fitted line and its band). ``fan``: band (e.g. "80%"),
+    minutes, start, end, label: the dates between which the trend reaches each threshold.
+    ``thresholds``: label, minutes. Frontier models are named on the chart; a dropdown
+    highlights one lab's models.
     """
     inline = _Inline()
     statuses = status_domain(ceiling_minutes)
-    data = [dict(p, status=_status(p, statuses)) for p in points]
+    frontier_seen = 0
+    data = []
+    for p in sorted(points, key=lambda p: (p.get("date") or "", p.get("model") or "")):
+        row = dict(_with_words(p, ceiling_minutes), status=_status(p, statuses))
+        if p.get("frontier"):
+            row["label_side"] = frontier_seen % 2
+            frontier_seen += 1
+        data.append(row)
     domain = _log_domain(
         [*(p.get("low") or p.get("estimate") for p in points), *(p.get("high") or p.get("estimate") for p in points),
          ceiling_minutes, *(t["minutes"] for t in thresholds), *(r["minutes"] for r in fan)]
     )
     ax = _Axes(f"{level}% time horizon (human task length)", domain)
+    labs = sorted({r["lab"] for r in data if r["lab"] != UNKNOWN_LAB}, key=str.casefold)
+    highlight = len(labs) > 1
 
     layers: list[alt.Chart] = []
+    # A threshold line just under the ceiling would strike through the ceiling's label: then
+    # the label goes above the ceiling line instead.
+    ceiling_px = HEIGHT / math.log(domain[1] / domain[0])
+    below = not any(0 < math.log(ceiling_minutes / t["minutes"]) * ceiling_px < LABEL_PX + 4 for t in thresholds)
     if thresholds:
-        rules = alt.Chart(inline.data(list(thresholds)))
+        heights = place_labels([t["minutes"] for t in thresholds], domain, HEIGHT, obstacles=[ceiling_minutes])
+        rows = [dict(t, label_minutes=h) for t, h in zip(thresholds, heights)]
+        rules = alt.Chart(inline.data(rows), description="thresholds")
         layers.append(rules.mark_rule(color=THRESHOLD, strokeDash=[2, 3], strokeWidth=1).encode(y=ax.y("minutes")))
         layers.append(
-            rules.mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontSize=10, color=THRESHOLD).encode(
-                y=ax.y("minutes"), x=alt.value(0), text="label:N"
+            rules.mark_text(align="left", baseline="bottom", dx=4, fontSize=10, color=THRESHOLD).encode(
+                y=ax.y("label_minutes"), x=alt.value(0), text="label:N"
             )
         )
-    layers.extend(_ceiling_layers(inline, ax, ceiling_minutes))
+    layers.extend(_ceiling_layers(inline, ax, ceiling_minutes, below=below))
     # Widest band first and faintest, so the narrower ones read as darker cores. The fan is
     # drawn sideways: at each threshold height, the span of dates the trend reaches it.
     bands = sorted({r["band"] for r in fan}, key=_band_width, reverse=True)
     for i, band in enumerate(bands):
         rows_ = sorted((r for r in fan if r["band"] == band), key=lambda r: r["minutes"])
         layers.append(
-            alt.Chart(inline.data(rows_)).mark_area(color=FRONTIER, opacity=0.10 + 0.08 * i, orient="horizontal").encode(
+            alt.Chart(inline.data(rows_), description=f"forecast fan {band}").mark_area(
+                color=FRONTIER, opacity=0.10 + 0.08 * i, orient="horizontal").encode(
                 x=ax.x("start"), x2=alt.X2("end:T"), y=ax.y("minutes"),
                 tooltip=[alt.Tooltip("label:N", title="threshold"), alt.Tooltip("band:N", title="interval"),
-                         alt.Tooltip("start:N", title="from"), alt.Tooltip("end:N", title="to")],
+                         date_tooltip("start", "from"), date_tooltip("end", "to")],
             )
         )
     if trend:
-        base = alt.Chart(inline.data(list(trend)))
+        base = alt.Chart(inline.data(list(trend)), description="trend")
         if any(r.get("low") is not None for r in trend):
             layers.append(
                 base.transform_filter("isValid(datum.low)").mark_area(color=FRONTIER, opacity=0.15).encode(
@@ -246,8 +352,12 @@ def horizon_chart(
                 )
             )
         layers.append(base.mark_line(color=FRONTIER, strokeWidth=2).encode(x=ax.x(), y=ax.y("fit")))
-    layers.extend(_point_layers(inline, ax, data, level, statuses))
+    point_layers = _point_layers(inline, ax, data, level, statuses, highlight)
+    layers.extend(point_layers)
+    layers.extend(_frontier_labels(ax, alt.Chart(point_layers[0].data, description="models"), highlight))
     chart = alt.layer(*layers, width=WIDTH, height=HEIGHT, title=title)
+    if highlight:
+        chart = chart.add_params(_lab_filter(labs))
     return _config(chart, inline)
 
 
@@ -266,18 +376,21 @@ def success_curves(
     fitted logistic). ``horizons``: model, minutes (the fitted p50, drawn as a rule).
     """
     inline = _Inline()
+    lo, hi = 1 / 60 * 4, 60 * 32
     rows_ = [dict(r, layer="observed") for r in bins]
     rows_ += [dict(r, layer="fit") for r in curves]
-    rows_ += [dict(r, layer="p50") for r in horizons]
-    x_scale = alt.Scale(type="log", domain=[1 / 60 * 4, 60 * 32])
+    # A p50 off the axis (a fitted curve too flat to cross 50% inside it) would be drawn
+    # outside its panel and push the panels apart: only rules inside the axis are drawn.
+    rows_ += [dict(r, layer="p50") for r in horizons if lo <= r["minutes"] <= hi]
+    x_scale = alt.Scale(type="log", domain=[lo, hi])
     x = alt.X(
         "minutes:Q", title="Human task length", scale=x_scale,
-        axis=alt.Axis(values=[1 / 15, 1, 4, 15, 60, 240, 960], labelExpr=DURATION_LABEL),
+        axis=alt.Axis(values=[1 / 15, 1, 4, 15, 60, 240, 960], labelExpr=DURATION_LABEL, labelOverlap=True),
     )
     y = alt.Y("rate:Q", title="Success rate", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%", values=[0, 0.5, 1]))
     base = alt.Chart()
     layers = [
-        base.transform_filter("datum.layer === 'observed'").mark_circle(color=OTHER, opacity=0.85).encode(
+        base.transform_filter("datum.layer === 'observed'").mark_circle(color=OTHER, opacity=0.85, clip=True).encode(
             x=x, y=y,
             size=alt.Size("runs:Q", title="runs in bin", scale=alt.Scale(range=[10, 160]), legend=alt.Legend(orient="bottom")),
             tooltip=[alt.Tooltip("model:N"), alt.Tooltip("minutes:Q", title="bin middle (min)", format=".3~r"),
@@ -286,20 +399,21 @@ def success_curves(
     ]
     if curves:
         layers.append(
-            base.transform_filter("datum.layer === 'fit'").mark_line(color=FRONTIER, strokeWidth=2).encode(
+            base.transform_filter("datum.layer === 'fit'").mark_line(color=FRONTIER, strokeWidth=2, clip=True).encode(
                 x=x, y=alt.Y("p:Q", title="Success rate", scale=alt.Scale(domain=[0, 1]))
             )
         )
     if horizons:
         layers.append(
-            base.transform_filter("datum.layer === 'p50'").mark_rule(color=FRONTIER, strokeDash=[3, 3]).encode(
-                x=x, tooltip=[alt.Tooltip("minutes:Q", title="fitted p50 (min)", format=".3~r")]
+            base.transform_filter("datum.layer === 'p50'").mark_rule(color=FRONTIER, strokeDash=[3, 3], clip=True).encode(
+                x=x, tooltip=[alt.Tooltip("model:N"), alt.Tooltip("horizon:N", title="fitted p50")]
             )
         )
     layers.append(base.mark_rule(color=CEILING, strokeDash=[6, 4]).encode(x=alt.XDatum(ceiling_minutes, scale=x_scale)))
     chart = (
         alt.layer(*layers, data=inline.data(rows_), width=200, height=130)
-        .facet(facet=alt.Facet("model:N", title=None, header=alt.Header(labelFontSize=12)), columns=columns, title=title)
+        .facet(facet=alt.Facet("model:N", title=None, header=alt.Header(labelFontSize=12, labelLimit=200)),
+               columns=columns, title=title)
     )
     return _config(chart, inline)
 
@@ -318,17 +432,18 @@ def vintage_chart(
         "estimate:Q", title=f"published p{level} horizon", scale=alt.Scale(type="log", domain=domain),
         axis=alt.Axis(values=DURATION_TICKS, labelExpr=DURATION_LABEL),
     )
-    x = alt.X("vintage:N", title="published version", sort=list(vintages), axis=alt.Axis(labelAngle=0, labelLimit=240))
+    x = alt.X("vintage:N", title="published version", sort=list(vintages), axis=VERSION_AXIS)
     changes = ["first published", "revised up", "revised down", "unchanged"]
-    base = alt.Chart(inline.data(list(records)))
+    base = alt.Chart(inline.data([dict(r, horizon=duration_words(r.get("estimate"), ceiling_minutes),
+                                       previous_horizon=fmt_duration(r.get("previous"))) for r in records]))
     chart = alt.layer(
         base.mark_line(color=OTHER, strokeWidth=1, opacity=0.6).encode(x=x, y=y, detail="model:N"),
         base.mark_point(filled=True, size=55).encode(
             x=x, y=y,
             color=alt.Color("change:N", title=None, scale=alt.Scale(domain=changes, range=[OTHER, "#009E73", CEILING, "#1f2937"])),
             tooltip=[alt.Tooltip("model:N"), alt.Tooltip("vintage:N", title="version"),
-                     alt.Tooltip("estimate:Q", title=f"p{level} (min)", format=".3~r"),
-                     alt.Tooltip("previous:Q", title="previous (min)", format=".3~r"), alt.Tooltip("change:N")],
+                     alt.Tooltip("horizon:N", title=f"p{level} horizon"),
+                     alt.Tooltip("previous_horizon:N", title="previous"), alt.Tooltip("change:N")],
         ),
         alt.Chart(inline.data([{"minutes": ceiling_minutes}])).mark_rule(color=CEILING, strokeDash=[6, 4]).encode(
             y=alt.Y("minutes:Q", scale=alt.Scale(type="log", domain=domain), title=f"published p{level} horizon")
@@ -344,7 +459,7 @@ def doubling_chart(records: Sequence[dict[str, Any]], *, vintages: Sequence[str]
     ``records``: vintage, window, days, low, high.
     """
     inline = _Inline()
-    x = alt.X("vintage:N", title="published version", sort=list(vintages), axis=alt.Axis(labelAngle=0, labelLimit=240))
+    x = alt.X("vintage:N", title="published version", sort=list(vintages), axis=VERSION_AXIS)
     y = alt.Y("days:Q", title="doubling time (days)", scale=alt.Scale(zero=False))
     windows = sorted({r["window"] for r in records})
     color = alt.Color("window:N", title="window", scale=alt.Scale(domain=windows, range=PALETTE[: len(windows)]))
@@ -379,13 +494,14 @@ def domains_chart(records: Sequence[dict[str, Any]], *, title: str) -> dict[str,
     ax = _Axes("time horizon (human task length)", domain)
     color = alt.Color("benchmark:N", title=None, scale=scale,
                       legend=alt.Legend(columns=4, orient="bottom", direction="horizontal", symbolLimit=0, labelLimit=200))
-    base = alt.Chart(inline.data([dict(r, ceiling="beyond ceiling" if r["beyond"] else "within ceiling") for r in records]))
+    base = alt.Chart(inline.data([dict(r, ceiling="beyond ceiling" if r["beyond"] else "within ceiling",
+                                   horizon=fmt_duration(r.get("estimate"))) for r in records]))
     chart = alt.layer(
         base.mark_point(filled=True, size=45, opacity=0.85).encode(
             x=ax.x(), y=ax.y("estimate"), color=color,
             shape=alt.Shape("ceiling:N", title=None, scale=alt.Scale(domain=["within ceiling", "beyond ceiling"], range=["circle", "triangle-up"])),
-            tooltip=[alt.Tooltip("benchmark:N"), alt.Tooltip("model:N"), alt.Tooltip("date:N", title="released"),
-                     alt.Tooltip("estimate:Q", title="horizon (min)", format=".3~r"), alt.Tooltip("ceiling:N", title="ceiling")],
+            tooltip=[alt.Tooltip("benchmark:N"), alt.Tooltip("model:N"), date_tooltip(),
+                     alt.Tooltip("horizon:N", title="horizon"), alt.Tooltip("ceiling:N", title="ceiling")],
         ),
         width=WIDTH, height=HEIGHT, title=title,
     )
@@ -400,7 +516,8 @@ def forms_chart(points: Sequence[dict[str, Any]], curves: Sequence[dict[str, Any
     panel has its own copy). ``curves``: form, date, fit.
     """
     inline = _Inline()
-    rows_ = [dict(p, layer="point", status="used in the fit" if p.get("used") else "left out") for p in points]
+    rows_ = [dict(p, layer="point", status="used in the fit" if p.get("used") else "left out",
+                  horizon=fmt_duration(p.get("estimate"))) for p in points]
     rows_ += [dict(c, layer="curve") for c in curves]
     domain = _log_domain([p.get("estimate") for p in points] + [c.get("fit") for c in curves] + [ceiling_minutes])
     ax = _Axes("time horizon", domain)
@@ -411,8 +528,8 @@ def forms_chart(points: Sequence[dict[str, Any]], curves: Sequence[dict[str, Any
         base.transform_filter("datum.layer === 'point'").mark_point(filled=True, size=40).encode(
             x=ax.x(), y=ax.y("estimate"),
             color=alt.Color("status:N", title=None, scale=alt.Scale(domain=["used in the fit", "left out"], range=[FRONTIER, OTHER])),
-            tooltip=[alt.Tooltip("model:N"), alt.Tooltip("date:N", title="released"),
-                     alt.Tooltip("estimate:Q", title="minutes", format=".3~r"), alt.Tooltip("reason:N", title="left out because")],
+            tooltip=[alt.Tooltip("model:N"), date_tooltip(),
+                     alt.Tooltip("horizon:N", title="horizon"), alt.Tooltip("reason:N", title="left out because")],
         ),
         data=inline.data(rows_),
         width=330, height=230,
@@ -446,9 +563,10 @@ def backtest_chart(records: Sequence[dict[str, Any]], *, forms: Sequence[str], t
             x=x, y=y,
             color=alt.Color("cutoff:N", title="cut-off", legend=alt.Legend(orient="bottom", columns=6)),
             tooltip=[alt.Tooltip("model:N"), alt.Tooltip("cutoff:N", title="trained up to"),
-                     alt.Tooltip("observed:Q", format=".3~r"), alt.Tooltip("predicted:Q", format=".3~r")],
+                     alt.Tooltip("observed_text:N", title="observed"), alt.Tooltip("predicted_text:N", title="predicted")],
         ),
-        data=inline.data(list(records)),
+        data=inline.data([dict(r, observed_text=fmt_duration(r.get("observed")), predicted_text=fmt_duration(r.get("predicted")))
+                          for r in records]),
         width=250, height=250,
     )
     chart = layer.facet(facet=alt.Facet("form:N", title=None, sort=list(forms)), columns=2, title=title)

@@ -11,7 +11,7 @@ from typing import Any
 
 import altair as alt
 
-from horizon.report.charts import DURATION_LABEL, DURATION_TICKS, THRESHOLD, WIDTH, _config, _Inline
+from horizon.report.charts import DURATION_LABEL, DURATION_TICKS, THRESHOLD, WIDTH, _config, _Inline, date_tooltip
 
 # One colour per scenario on every chart (Okabe-Ito, as the rest of the site).
 SCENARIO_COLORS = {
@@ -92,7 +92,7 @@ def paths_chart(records: Sequence[dict[str, Any]], *, quantity: str, names: Sequ
         x=_x(), y=_y("lo80", y_title, scale, domain, ticks, label_expr, fmt), y2=alt.Y2("hi80:Q"), color=color))
     layers.append(base.transform_filter("isValid(datum.central)").mark_line(strokeWidth=2).encode(
         x=_x(), y=_y("central", y_title, scale, domain, ticks, label_expr, fmt), color=color,
-        tooltip=[alt.Tooltip("label:N", title="scenario"), alt.Tooltip("date:N", title="date"),
+        tooltip=[alt.Tooltip("label:N", title="scenario"), date_tooltip(title="date"),
                  alt.Tooltip("central:Q", title="central", format=".3~r"),
                  alt.Tooltip("lo80:Q", title="80% low", format=".3~r"), alt.Tooltip("hi80:Q", title="80% high", format=".3~r")],
     ))
@@ -133,7 +133,7 @@ def evidence_chart(bands: Sequence[dict[str, Any]], readings: Sequence[dict[str,
         points.mark_rule(color=READING, strokeWidth=1.2).encode(x=_x(), y=y("low"), y2=alt.Y2("high:Q")),
         points.mark_point(filled=True, size=36, color=READING, shape="diamond").encode(
             x=_x(), y=y("value"),
-            tooltip=[alt.Tooltip("date:N", title="date"), alt.Tooltip("value:Q", title="reading", format=".3~r"),
+            tooltip=[date_tooltip(title="date"), alt.Tooltip("value:Q", title="reading", format=".3~r"),
                      alt.Tooltip("low:Q", title="noise low", format=".3~r"),
                      alt.Tooltip("high:Q", title="noise high", format=".3~r"), alt.Tooltip("note:N", title="note")],
         ),

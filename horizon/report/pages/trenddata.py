@@ -55,7 +55,7 @@ def point_records(points: list[dict[str, Any]], ceiling: float) -> list[dict[str
         out.append(
             dict(model=p["name"], date=iso(p["release_date"]), estimate=p["estimate"], low=p.get("ci_low"),
                  high=p.get("ci_high"), frontier=bool(p.get("on_frontier")), beyond=p["estimate"] > ceiling,
-                 used=bool(p.get("used")), reason=p.get("excluded_reason"))
+                 used=bool(p.get("used")), reason=p.get("excluded_reason"), lab=p.get("organisation"))
         )
     return out
 
@@ -63,7 +63,7 @@ def point_records(points: list[dict[str, Any]], ceiling: float) -> list[dict[str
 def headline_records(horizons: list[data.Horizon], level: int, ceiling: float) -> list[dict[str, Any]]:
     return [
         dict(model=h.name, date=iso(h.release_date), estimate=h.estimate, low=h.ci_low, high=h.ci_high,
-             frontier=bool(h.frontier), beyond=h.estimate > ceiling)
+             frontier=bool(h.frontier), beyond=h.estimate > ceiling, lab=h.organisation)
         for h in horizons
         if h.level == level and h.estimate is not None and h.release_date is not None
     ]

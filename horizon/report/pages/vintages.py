@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from horizon.report import data
 from horizon.report.context import Context
-from horizon.report.markup import Html, fmt_number, slug
+from horizon.report.markup import Html, fmt_days, fmt_days_interval, slug
 from horizon.report.pages.layout import Body, Chart, Page
 from horizon.report.tables import Column, estimate_cell, table
 
@@ -60,7 +60,7 @@ def build(ctx: Context) -> Page:
     headline = data.headline_snapshots(ctx.con, list(ctx.snapshots))
     if not headline:
         body.empty("No published headline results yet.", "horizon ingest <METR benchmark_results YAML>")
-        return Page("vintages.html", "Vintages", body.html())
+        return body.page("vintages.html", "Vintages", updated=ctx.last_updated)
     order = [s.snapshot_id for s in headline]
     labels = [ctx.vintage_label(sid) for sid in order]
     horizons = data.published_horizons(ctx.con)
@@ -106,15 +106,15 @@ def build(ctx: Context) -> Page:
                 [
                     Column("Version", lambda r: r["vintage"]),
                     Column("Window", lambda r: r["window"]),
-                    Column("Doubling time (days)", lambda r: fmt_number(r["days"]), numeric=True),
-                    Column("95% interval (days)", lambda r: "–" if r["low"] is None else f"{fmt_number(r['low'])} – {fmt_number(r['high'])}", numeric=True),
+                    Column("Doubling time (days)", lambda r: fmt_days(r["days"]), numeric=True),
+                    Column("95% interval (days)", lambda r: fmt_days_interval(r["low"], r["high"]), numeric=True),
                 ],
                 table_id="vintages-doubling-table",
             )
         )
     else:
         body.empty("No published doubling times in the ingested files.")
-    return Page("vintages.html", "Vintages", body.html(), tuple(body.charts), tuple(order))
+    return body.page("vintages.html", "Vintages", tuple(order), updated=ctx.last_updated)
 
 
 def changes_table(ctx: Context, records: list[dict], labels: list[str]) -> Html:

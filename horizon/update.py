@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 
+from horizon.changes import UpdateChanges, capture, changes_since
 from horizon.config import Config
 from horizon.errors import FetchError
 from horizon.fetch import fetch_url, read_source
@@ -27,6 +28,7 @@ class UpdateResult:
     network: str  # "online", "offline (reason)", "skipped (HORIZON_OFFLINE)"
     summary: dict[str, Any]
     stages: dict[str, Any] = field(default_factory=dict)
+    changes: UpdateChanges | None = None  # what this run changed (horizon.changes)
 
 
 def fetch_published(config: Config, sources: Sources) -> tuple[list[tuple[str, bytes]], str]:
@@ -120,13 +122,15 @@ def run_update(con: duckdb.DuckDBPyConnection, config: Config, report_dir=None,
     on unchanged sources writes no new fits."""
     gathered = gathered or gather(config)
     network = gathered.network
+    before = capture(con)
     results = ingest_bytes(con, config, list(gathered.loaded))
     fit = fit_stage(con, config)
     stages = {"fit": fit, "trend": trend_stage(con, config, refit=fit["status"] == "fitted")}
+    changes = changes_since(con, before)
     stages["indicators"] = indicators_stage(con, config)
     stages["scenarios"] = scenarios_stage(con, config)
     stages["report"] = report_stage(con, config, report_dir)
-    return UpdateResult(tuple(results), network, summarise(con), stages)
+    return UpdateResult(tuple(results), network, summarise(con), stages, changes)
 
 
 def _fitted_from(con, kind: str, snapshot_id: int) -> int | None:

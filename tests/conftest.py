@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from horizon.config import PROJECT_DIR, load_config
 from horizon.store import connect
 
-SHARED = PROJECT_DIR.parent / "shared" / "data"
+# ../shared/data beside the project; HORIZON_SHARED_DATA names it for a checkout kept elsewhere.
+SHARED = Path(os.environ.get("HORIZON_SHARED_DATA") or PROJECT_DIR.parent / "shared" / "data")
 METR = SHARED / "metr"
 VINTAGES = sorted((METR / "vintages").glob("benchmark_results_1_1.*.yaml"))
 # Each published METR 1.1 version by its date; tests name the one they mean, so a newer copy

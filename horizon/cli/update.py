@@ -25,6 +25,7 @@ def update_cmd(config, offline, as_json):
     """
     import dataclasses
 
+    from horizon.changes import update_changes_dict
     from horizon.store import open_for_writing
     from horizon.update import gather, run_update
 
@@ -43,6 +44,7 @@ def update_cmd(config, offline, as_json):
             "snapshots": [r.as_dict() for r in result.ingested],
             "summary": result.summary,
             "stages": result.stages,
+            "changes": None if result.changes is None else update_changes_dict(result.changes),
         })
         return
     click.echo(f"network: {result.network}")
@@ -89,3 +91,62 @@ def update_cmd(config, offline, as_json):
         click.echo(f"report: {report['pages']} pages in {report['out_dir']}/ (open index.html)")
     else:
         click.echo(f"report: {report['status']} ({report['reason']})")
+    if result.changes is not None:
+        for line in change_lines(result.changes):
+            click.echo(line)
+
+
+SHOWN_REVISIONS = 5  # per publication in the text; --json lists every one
+
+
+def _days(f) -> str:
+    if f is None or f.days is None:
+        return "none"
+    interval = f" (95% CI {f.ci_low:,.1f} to {f.ci_high:,.1f})" if f.ci_low is not None and f.ci_high is not None else ""
+    who = f"trend fit {f.fit_id}" if f.source == "trend" else "METR's published figure"
+    return f"{f.days:,.1f} days{interval} [{who}]"
+
+
+def _pct(p) -> str:
+    return "" if p is None else f" ({p:+.1f}%)"
+
+
+def change_lines(changes) -> list[str]:
+    """The "what changed" block of `horizon update` (``horizon.changes.UpdateChanges``)."""
+    if not changes.changed:
+        extra = f" ({len(changes.new_copies)} new copies of stored publications)" if changes.new_copies else ""
+        return [f"No change since the previous update{extra}."]
+    lines = ["Changes since the previous update:"]
+    first = changes.headline_before is None
+    if first:
+        lines.append(f"  first update of this store: {len(changes.new_publications)} publications stored"
+                     f" ({'; '.join(c.publication.version for c in changes.new_publications)})")
+    for c in () if first else changes.new_publications:
+        pub = c.publication
+        against = f", against {c.previous.version}" if c.previous else " (first of its suite here)"
+        lines.append(f"  new publication {pub.version}: {pub.n_models} models{against}")
+        if c.previous is None:
+            continue
+        if c.models_added:
+            lines.append(f"    models added: {', '.join(c.models_added)}")
+        if c.models_dropped:
+            lines.append(f"    models dropped: {', '.join(c.models_dropped)}")
+        if c.revisions:
+            per_level = ", ".join(f"{sum(r.level == lv for r in c.revisions)} at {lv}%"
+                                  for lv in sorted({r.level for r in c.revisions}))
+            lines.append(f"    estimates revised: {per_level}; largest:")
+            for r in c.revisions[:SHOWN_REVISIONS]:
+                lines.append(f"      {r.model} p{r.level}: {r.old_minutes:,.1f} -> {r.new_minutes:,.1f} min"
+                             f" ({r.pct_change:+.1f}%)")
+        if c.doubling_then is not None and c.doubling_now is not None and c.doubling_then.source == c.doubling_now.source:
+            lines.append(f"    doubling time: {c.doubling_then.days:,.1f} -> {_days(c.doubling_now)}"
+                         f"{_pct(c.doubling_pct_change)}")
+    if changes.headline_moved and changes.headline_before is not None:
+        after = changes.headline_after.version if changes.headline_after else "none"
+        lines.append(f"  headline: {changes.headline_before.version} -> {after}")
+    if changes.doubling_moved:
+        lines.append(f"  doubling time (canonical 50% trend): {_days(changes.doubling_before)} -> "
+                     f"{_days(changes.doubling_after)}{_pct(changes.doubling_pct_change)}")
+    if changes.new_copies:
+        lines.append(f"  {len(changes.new_copies)} new copies of publications (same figures, another source)")
+    return lines

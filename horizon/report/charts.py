@@ -191,32 +191,100 @@ def _with_words(point: dict[str, Any], ceiling_minutes: float) -> dict[str, Any]
 
 
 def place_labels(lines: Sequence[float], domain: Sequence[float], height: float,
-                 obstacles: Sequence[float] = ()) -> list[float]:
-    """Heights (minutes, on the chart's log axis) for labels that sit just above each line in
-    ``lines`` without overlapping each other or being struck through by an ``obstacles`` line.
+                 obstacles: Sequence[float] = (), fixed: Sequence[tuple[str, float, float]] = ()
+                 ) -> list[tuple[str, float]]:
+    """Where to put the label of each horizontal line in ``lines``: (side, height of the
+    label's bottom in minutes on the chart's log axis), side "left" or "right".
 
-    Labels go up from the lowest: each is pushed above the one below it, and above any
-    obstacle line that would cross it. Positions are computed in pixels of the drawn chart,
-    whose height and log domain are fixed, so the result is the same in every browser.
+    A label sits just above or just below its line, at the left or the right end, so that no
+    two labels on one side overlap, no line (of ``lines`` or ``obstacles``) strikes through a
+    label, and no label covers a ``fixed`` one (side, bottom, top in minutes). A small search
+    finds the placement with fewest collisions, then fewest labels moved from above-left.
+    Positions are computed in pixels of the drawn chart, whose height and log domain are
+    fixed, so every browser shows the same layout.
     """
     lo, hi = math.log(domain[0]), math.log(domain[1])
     per_px = (hi - lo) / height
 
-    def px(minutes: float) -> float:
-        return (math.log(minutes) - lo) / per_px
+    def px(m: float) -> float:
+        return (math.log(m) - lo) / per_px
 
-    blocked = sorted(px(m) for m in obstacles if m > 0)
     order = sorted(range(len(lines)), key=lambda i: lines[i])
-    placed = [0.0] * len(lines)
-    floor = -math.inf
-    for i in order:
-        bottom = max(px(lines[i]) + 2, floor)
-        for b in blocked:  # an obstacle line inside the label's box: move the label above it
-            if bottom - 2 <= b <= bottom + LABEL_PX:
-                bottom = b + 3
-        placed[i] = bottom
-        floor = bottom + LABEL_PX
-    return [math.exp(lo + (b - 2) * per_px) for b in placed]
+    own = [px(lines[i]) for i in order]
+    rules = [px(m) for m in [*lines, *obstacles] if m > 0]
+    fixed_px = [(side, px(b), px(t)) for side, b, t in fixed]
+    spots = [("left", 0), ("left", 1), ("right", 0), ("right", 1)]  # 0: above the line, 1: below
+
+    def box(k: int, spot: tuple[str, int]) -> tuple[str, float, float]:
+        bottom = own[k] + 2 if spot[1] == 0 else own[k] - 2 - LABEL_PX
+        return spot[0], bottom, bottom + LABEL_PX
+
+    def cost(k: int, b: tuple[str, float, float], placed: list[tuple[str, float, float]]) -> int:
+        side, bottom, top = b
+        n = (bottom < 0) + (top > height)
+        n += sum(bottom - 1 < r < top + 1 for r in rules if abs(r - own[k]) > 0.5)
+        n += sum(side == s and bottom < t and b2 < top for s, b2, t in [*placed, *fixed_px])
+        return n
+
+    best: list = [None, (math.inf, math.inf)]
+
+    def search(k: int, placed: list, collided: int, moved: int) -> None:
+        if (collided, moved) >= best[1]:
+            return
+        if k == len(own):
+            best[0], best[1] = list(placed), (collided, moved)
+            return
+        for i, spot in enumerate(spots):
+            b = box(k, spot)
+            search(k + 1, [*placed, b], collided + cost(k, b, placed), moved + (i > 0))
+
+    search(0, [], 0, 0)
+    out: list[tuple[str, float]] = [("left", 0.0)] * len(lines)
+    for k, i in enumerate(order):
+        side, bottom, _ = best[0][k]
+        out[i] = (side, math.exp(lo + bottom * per_px))
+    return out
+
+
+# Where a frontier label sits beside its point: (align, baseline, dx, dy), tried in this order.
+LABEL_SPOTS = (("right", "bottom", -6, -3), ("left", "top", 6, 3), ("left", "bottom", 6, -3), ("right", "top", -6, 3))
+CHAR_PX = 5.8  # mean width of a 10 px sans-serif character
+
+
+def place_point_labels(points: Sequence[tuple[float, float, str]], width: float, height: float) -> list[int | None]:
+    """For points given in chart pixels (x right, y up) with their label, the index into
+    LABEL_SPOTS of a spot where the label overlaps no other label and no point, or None
+    (left unlabelled; its tooltip still names it). Earlier points are labelled first."""
+    marks = [(x - 4, y - 4, x + 4, y + 4) for x, y, _ in points]
+    taken: list[tuple[float, float, float, float]] = []
+    out: list[int | None] = []
+    for x, y, text in points:
+        w = CHAR_PX * len(text)
+        chosen = None
+        for k, (align, baseline, dx, dy) in enumerate(LABEL_SPOTS):
+            x0 = x + dx - w if align == "right" else x + dx
+            y0 = y - dy if baseline == "bottom" else y - dy - LABEL_PX  # dy is screen-down
+            box = (x0, y0, x0 + w, y0 + LABEL_PX)
+            if box[0] < 0 or box[2] > width or box[1] < 0 or box[3] > height:
+                continue
+            own = (x - 4, y - 4, x + 4, y + 4)
+            if any(_overlap(box, b) for b in taken) or any(_overlap(box, m) for m in marks if m != own):
+                continue
+            chosen = k
+            taken.append(box)
+            break
+        out.append(chosen)
+    return out
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _day(iso: str) -> float:
+    from datetime import date
+
+    return float(date.fromisoformat(iso[:10]).toordinal())
 
 
 def _ceiling_layers(inline: _Inline, ax: _Axes, ceiling_minutes: float, below: bool = True) -> list[alt.Chart]:
@@ -265,17 +333,39 @@ def _point_layers(inline: _Inline, ax: _Axes, data: list[dict[str, Any]], level:
 
 
 def _frontier_labels(ax: _Axes, base: alt.Chart, highlight: bool) -> list[alt.Chart]:
-    """Names of the frontier models beside their points. Frontier points climb left to right,
-    so alternate labels go up-left and down-right of their point: neighbours never share a side."""
+    """Names of the frontier models beside their points, each at the spot ``place_point_labels``
+    chose for it (``label_spot``); a label that fits nowhere is left to the tooltip."""
     opacity = alt.condition(HIGHLIGHT, alt.value(1.0), alt.value(0.15)) if highlight else alt.value(1.0)
-    layers = []
-    for side, (align, baseline, dx, dy) in enumerate((("right", "bottom", -6, -3), ("left", "top", 6, 3))):
-        layers.append(
-            base.transform_filter(f"datum.frontier && datum.label_side === {side}").mark_text(
-                align=align, baseline=baseline, dx=dx, dy=dy, fontSize=10, color="#1f2937",
-            ).encode(x=ax.x(), y=ax.y("estimate"), text="model:N", opacity=opacity)
-        )
-    return layers
+    return [
+        base.transform_filter(f"datum.label_spot === {k}").mark_text(
+            align=align, baseline=baseline, dx=dx, dy=dy, fontSize=10, color="#1f2937",
+        ).encode(x=ax.x(), y=ax.y("estimate"), text="model:N", opacity=opacity)
+        for k, (align, baseline, dx, dy) in enumerate(LABEL_SPOTS)
+    ]
+
+
+def _iso_day(day: float) -> str:
+    from datetime import date
+
+    return date.fromordinal(round(day)).isoformat()
+
+
+def _label_frontier(data: list[dict[str, Any]], domain: Sequence[float], days: tuple[float, float]) -> None:
+    """Set ``label_spot`` on frontier points, newest first (the ones readers look for), laid
+    out for the chart's nominal size; the chart grows on wider screens, so spacing only grows."""
+    lo, hi = math.log(domain[0]), math.log(domain[1])
+    frontier = sorted((r for r in data if r.get("frontier") and r.get("estimate")), key=lambda r: r["date"], reverse=True)
+    others = [r for r in data if not r.get("frontier") and r.get("estimate")]
+
+    def xy(r: dict[str, Any]) -> tuple[float, float, str]:
+        x = (_day(r["date"]) - days[0]) / (days[1] - days[0]) * WIDTH
+        y = (math.log(r["estimate"]) - lo) / (hi - lo) * HEIGHT
+        return x, y, str(r["model"])
+
+    # Non-frontier points are obstacles only: they come last, so they never take a spot first.
+    spots = place_point_labels([xy(r) for r in frontier] + [xy(r) for r in others], WIDTH, HEIGHT)
+    for r, spot in zip(frontier, spots):
+        r["label_spot"] = spot
 
 
 def horizon_chart(
@@ -298,37 +388,43 @@ def horizon_chart(
     """
     inline = _Inline()
     statuses = status_domain(ceiling_minutes)
-    frontier_seen = 0
-    data = []
-    for p in sorted(points, key=lambda p: (p.get("date") or "", p.get("model") or "")):
-        row = dict(_with_words(p, ceiling_minutes), status=_status(p, statuses))
-        if p.get("frontier"):
-            row["label_side"] = frontier_seen % 2
-            frontier_seen += 1
-        data.append(row)
+    data = [dict(_with_words(p, ceiling_minutes), status=_status(p, statuses))
+            for p in sorted(points, key=lambda p: (p.get("date") or "", p.get("model") or ""))]
     domain = _log_domain(
         [*(p.get("low") or p.get("estimate") for p in points), *(p.get("high") or p.get("estimate") for p in points),
          ceiling_minutes, *(t["minutes"] for t in thresholds), *(r["minutes"] for r in fan)]
     )
-    ax = _Axes(f"{level}% time horizon (human task length)", domain)
+    # A fixed time domain (every date drawn, padded), so label spots can be computed here.
+    days = [_day(d) for d in [*(p["date"] for p in data), *(r["date"] for r in trend),
+                              *(r[k] for r in fan for k in ("start", "end"))] if d]
+    span = (max(days) - min(days)) or 365.0
+    x_domain = [_iso_day(min(days) - 0.03 * span), _iso_day(max(days) + 0.03 * span)]
+    ax = _Axes(f"{level}% time horizon (human task length)", domain, x_domain)
+    _label_frontier(data, domain, (_day(x_domain[0]), _day(x_domain[1])))
     labs = sorted({r["lab"] for r in data if r["lab"] != UNKNOWN_LAB}, key=str.casefold)
     highlight = len(labs) > 1
 
     layers: list[alt.Chart] = []
     # A threshold line just under the ceiling would strike through the ceiling's label: then
     # the label goes above the ceiling line instead.
-    ceiling_px = HEIGHT / math.log(domain[1] / domain[0])
-    below = not any(0 < math.log(ceiling_minutes / t["minutes"]) * ceiling_px < LABEL_PX + 4 for t in thresholds)
+    per_px = math.log(domain[1] / domain[0]) / HEIGHT
+    below = not any(0 < math.log(ceiling_minutes / t["minutes"]) / per_px < LABEL_PX + 4 for t in thresholds)
     if thresholds:
-        heights = place_labels([t["minutes"] for t in thresholds], domain, HEIGHT, obstacles=[ceiling_minutes])
-        rows = [dict(t, label_minutes=h) for t, h in zip(thresholds, heights)]
+        shift = math.exp(per_px * (3 + LABEL_PX))
+        ceiling_box = (("right", ceiling_minutes / shift, ceiling_minutes / math.exp(3 * per_px)) if below
+                       else ("right", ceiling_minutes * math.exp(3 * per_px), ceiling_minutes * shift))
+        spots = place_labels([t["minutes"] for t in thresholds], domain, HEIGHT, obstacles=[ceiling_minutes],
+                             fixed=[ceiling_box])
+        rows = [dict(t, label_minutes=h, label_side=side) for t, (side, h) in zip(thresholds, spots)]
         rules = alt.Chart(inline.data(rows), description="thresholds")
         layers.append(rules.mark_rule(color=THRESHOLD, strokeDash=[2, 3], strokeWidth=1).encode(y=ax.y("minutes")))
-        layers.append(
-            rules.mark_text(align="left", baseline="bottom", dx=4, fontSize=10, color=THRESHOLD).encode(
-                y=ax.y("label_minutes"), x=alt.value(0), text="label:N"
+        for side, align, x in (("left", "left", alt.value(4)), ("right", "right", alt.value({"expr": "width - 4"}))):
+            layers.append(
+                rules.transform_filter(f"datum.label_side === '{side}'").mark_text(
+                    align=align, baseline="bottom", fontSize=10, color=THRESHOLD).encode(
+                    y=ax.y("label_minutes"), x=x, text="label:N"
+                )
             )
-        )
     layers.extend(_ceiling_layers(inline, ax, ceiling_minutes, below=below))
     # Widest band first and faintest, so the narrower ones read as darker cores. The fan is
     # drawn sideways: at each threshold height, the span of dates the trend reaches it.

@@ -208,8 +208,10 @@ td { overflow-wrap: anywhere; }
   .table-wrap table { min-width: 0; }
   .table-wrap thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   .table-wrap tr { border: 1px solid var(--line); border-radius: 4px; margin: 0 0 .6rem; padding: .2rem 0; }
-  .table-wrap td { border: none; padding: .15rem .6rem; min-width: 0; text-align: left; white-space: normal; }
-  .table-wrap td::before { content: attr(data-label); display: block; font-size: .78rem; color: var(--muted); font-weight: 600; }
+  .table-wrap td { display: flow-root; border: none; padding: .15rem .6rem .15rem 8.6rem; min-width: 0;
+    text-align: left; white-space: normal; }
+  .table-wrap td::before { content: attr(data-label); float: left; width: 8rem; margin-left: -8rem;
+    padding-right: .4rem; font-size: .8rem; color: var(--muted); font-weight: 600; overflow-wrap: anywhere; }
   .table-wrap td:first-child { font-weight: 600; }
   .headline .value { font-size: 1.6rem; }
 }
@@ -231,8 +233,22 @@ SCRIPT_TEXT = """\
   /* Charts fill their column: single views take the container's width; small multiples get
      as many columns as fit, and a row of panels narrows to the screen. The spec in the page
      (and its exports) keeps its fixed size. */
+  function wrap(text, chars) {
+    var lines = [], line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > chars) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
   function fit(spec, target) {
     var avail = target.clientWidth || 720;
+    var chars = Math.floor((avail - 20) / 8);
+    if (typeof spec.title === "string" && spec.title.length > chars) { spec.title = wrap(spec.title, chars); }
+    if (spec.title && typeof spec.title === "object" && typeof spec.title.text === "string" && spec.title.text.length > chars) {
+      spec.title.text = wrap(spec.title.text, chars);
+    }
     if (typeof spec.width === "number" && !spec.facet) {
       spec.width = "container";
       spec.autosize = { type: "fit-x", contains: "padding" };

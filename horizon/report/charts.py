@@ -251,10 +251,12 @@ LABEL_SPOTS = (("right", "bottom", -6, -3), ("left", "top", 6, 3), ("left", "bot
 CHAR_PX = 5.8  # mean width of a 10 px sans-serif character
 
 
-def place_point_labels(points: Sequence[tuple[float, float, str]], width: float, height: float) -> list[int | None]:
+def place_point_labels(points: Sequence[tuple[float, float, str]], width: float, height: float,
+                       lines: Sequence[float] = ()) -> list[int | None]:
     """For points given in chart pixels (x right, y up) with their label, the index into
-    LABEL_SPOTS of a spot where the label overlaps no other label and no point, or None
-    (left unlabelled; its tooltip still names it). Earlier points are labelled first."""
+    LABEL_SPOTS of a spot where the label overlaps no other label, no point and no
+    horizontal line at a height in ``lines``, or None (left unlabelled; its tooltip still
+    names it). Earlier points are labelled first."""
     marks = [(x - 4, y - 4, x + 4, y + 4) for x, y, _ in points]
     taken: list[tuple[float, float, float, float]] = []
     out: list[int | None] = []
@@ -268,6 +270,8 @@ def place_point_labels(points: Sequence[tuple[float, float, str]], width: float,
             if box[0] < 0 or box[2] > width or box[1] < 0 or box[3] > height:
                 continue
             own = (x - 4, y - 4, x + 4, y + 4)
+            if any(box[1] - 1 < y_line < box[3] + 1 for y_line in lines):
+                continue
             if any(_overlap(box, b) for b in taken) or any(_overlap(box, m) for m in marks if m != own):
                 continue
             chosen = k
@@ -332,16 +336,26 @@ def _point_layers(inline: _Inline, ax: _Axes, data: list[dict[str, Any]], level:
     ]
 
 
+NARROW_WIDTH = 290   # the plot's width on a phone (390 px screen less margins and the axis)
+NARROW_BELOW = 560   # charts narrower than this use the phone's label layout
+
+
 def _frontier_labels(ax: _Axes, base: alt.Chart, highlight: bool) -> list[alt.Chart]:
     """Names of the frontier models beside their points, each at the spot ``place_point_labels``
-    chose for it (``label_spot``); a label that fits nowhere is left to the tooltip."""
-    opacity = alt.condition(HIGHLIGHT, alt.value(1.0), alt.value(0.15)) if highlight else alt.value(1.0)
-    return [
-        base.transform_filter(f"datum.label_spot === {k}").mark_text(
-            align=align, baseline=baseline, dx=dx, dy=dy, fontSize=10, color="#1f2937",
-        ).encode(x=ax.x(), y=ax.y("estimate"), text="model:N", opacity=opacity)
-        for k, (align, baseline, dx, dy) in enumerate(LABEL_SPOTS)
-    ]
+    chose for it at the chart's nominal width (``label_spot``) or, on a narrow screen, at a
+    phone's width (``label_spot_narrow``); a label that fits nowhere is left to the tooltip."""
+    chosen = f"(width < {NARROW_BELOW} ? datum.label_spot_narrow : datum.label_spot)"
+    layers = []
+    for k, (align, baseline, dx, dy) in enumerate(LABEL_SPOTS):
+        shown = f"{chosen} === {k}"
+        tests = ([{"test": f"{shown} && ({HIGHLIGHT})", "value": 1.0}, {"test": shown, "value": 0.15}] if highlight
+                 else [{"test": shown, "value": 1.0}])
+        layers.append(
+            base.transform_filter(f"datum.label_spot === {k} || datum.label_spot_narrow === {k}").mark_text(
+                align=align, baseline=baseline, dx=dx, dy=dy, fontSize=10, color="#1f2937",
+            ).encode(x=ax.x(), y=ax.y("estimate"), text="model:N", opacity={"condition": tests, "value": 0})
+        )
+    return layers
 
 
 def _iso_day(day: float) -> str:
@@ -350,22 +364,25 @@ def _iso_day(day: float) -> str:
     return date.fromordinal(round(day)).isoformat()
 
 
-def _label_frontier(data: list[dict[str, Any]], domain: Sequence[float], days: tuple[float, float]) -> None:
+def _label_frontier(data: list[dict[str, Any]], domain: Sequence[float], days: tuple[float, float],
+                    ceiling_minutes: float) -> None:
     """Set ``label_spot`` on frontier points, newest first (the ones readers look for), laid
     out for the chart's nominal size; the chart grows on wider screens, so spacing only grows."""
     lo, hi = math.log(domain[0]), math.log(domain[1])
     frontier = sorted((r for r in data if r.get("frontier") and r.get("estimate")), key=lambda r: r["date"], reverse=True)
     others = [r for r in data if not r.get("frontier") and r.get("estimate")]
 
-    def xy(r: dict[str, Any]) -> tuple[float, float, str]:
-        x = (_day(r["date"]) - days[0]) / (days[1] - days[0]) * WIDTH
+    def xy(r: dict[str, Any], width: float) -> tuple[float, float, str]:
+        x = (_day(r["date"]) - days[0]) / (days[1] - days[0]) * width
         y = (math.log(r["estimate"]) - lo) / (hi - lo) * HEIGHT
         return x, y, str(r["model"])
 
     # Non-frontier points are obstacles only: they come last, so they never take a spot first.
-    spots = place_point_labels([xy(r) for r in frontier] + [xy(r) for r in others], WIDTH, HEIGHT)
-    for r, spot in zip(frontier, spots):
-        r["label_spot"] = spot
+    for key, width in (("label_spot", WIDTH), ("label_spot_narrow", NARROW_WIDTH)):
+        spots = place_point_labels([xy(r, width) for r in frontier] + [xy(r, width) for r in others], width, HEIGHT,
+                                   lines=[(math.log(ceiling_minutes) - lo) / (hi - lo) * HEIGHT])
+        for r, spot in zip(frontier, spots):
+            r[key] = spot
 
 
 def horizon_chart(
@@ -400,7 +417,7 @@ def horizon_chart(
     span = (max(days) - min(days)) or 365.0
     x_domain = [_iso_day(min(days) - 0.03 * span), _iso_day(max(days) + 0.03 * span)]
     ax = _Axes(f"{level}% time horizon (human task length)", domain, x_domain)
-    _label_frontier(data, domain, (_day(x_domain[0]), _day(x_domain[1])))
+    _label_frontier(data, domain, (_day(x_domain[0]), _day(x_domain[1])), ceiling_minutes)
     labs = sorted({r["lab"] for r in data if r["lab"] != UNKNOWN_LAB}, key=str.casefold)
     highlight = len(labs) > 1
 

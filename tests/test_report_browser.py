@@ -279,3 +279,69 @@ def test_the_harness_notices_console_errors_and_network_requests(browser, tmp_pa
         assert "http://example.invalid/x.png" in visit.requests()
     finally:
         visit.close()
+
+
+OVERFLOW = """
+(function () {
+  var wide = Array.from(document.querySelectorAll('.table-wrap'))
+    .filter(function (t) { return t.scrollWidth > t.clientWidth + 1; })
+    .map(function (t) { var table = t.querySelector('table'); return table ? table.id : '?'; });
+  return {page: document.documentElement.scrollWidth, window: window.innerWidth, tables: wide};
+})()
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1300])
+def test_no_page_overflows_sideways_on_a_phone_or_a_desktop(browser, site, width):
+    for name in site.pages:
+        visit = PageVisit(browser, (site.out_dir / name).as_uri(), width=width)
+        try:
+            state = visit.evaluate(OVERFLOW)
+            assert state["window"] == width
+            assert state["page"] <= width, f"{name} at {width} px is {state['page']} px wide"
+            if width >= 1300:
+                assert state["tables"] == [], f"{name}: tables scroll sideways at {width} px"
+            charts = visit.evaluate(CHART_STATE)
+            assert all(c["state"] == "1" for c in charts), (name, width, charts)
+        finally:
+            visit.close()
+
+
+def test_charts_take_the_width_of_a_phone(browser, site):
+    visit = PageVisit(browser, (site.out_dir / "index.html").as_uri(), width=390)
+    try:
+        width = visit.evaluate("document.querySelector('#chart-overview-p50 .vis svg').getBoundingClientRect().width")
+        assert width <= 390 - 16  # the 720 px spec fits the phone, margins included
+        # Tables become cards of labelled lines: the header is hidden, each cell names its column.
+        label = visit.evaluate("getComputedStyle(document.querySelector('#forecasts-p50 td'), '::before').content")
+        assert label == '"Threshold"'
+    finally:
+        visit.close()
+
+
+PICK_LAB = """
+(function () {
+  var select = document.querySelector('#chart-overview-p50 select');
+  select.value = 'Lab A';
+  select.dispatchEvent(new Event('change'));
+  return Array.from(select.options).map(function (o) { return o.value; });
+})()
+"""
+FADED = "document.querySelectorAll('#chart-overview-p50 .mark-symbol path[opacity=\"0.12\"]').length"
+SHOWN = "document.querySelectorAll('#chart-overview-p50 .mark-symbol path[opacity=\"0.95\"]').length"
+
+
+def test_the_lab_picker_highlights_one_labs_models_and_fades_the_rest(browser, site):
+    visit = PageVisit(browser, (site.out_dir / "index.html").as_uri(), width=1300)
+    try:
+        assert visit.evaluate(FADED) == 0
+        before = visit.evaluate(SHOWN)
+        assert visit.evaluate(PICK_LAB) == ["all labs", "Lab A", "Lab B", "Lab C"]
+        visit.browser.pump(0.5)
+        faded, shown = visit.evaluate(FADED), visit.evaluate(SHOWN)
+        assert faded > 0 and shown > 0 and faded + shown == before
+        labels = visit.evaluate("Array.from(document.querySelectorAll('#chart-overview-p50 .mark-text text'))"
+                                ".map(t => t.textContent)")
+        assert "Omega 5" in labels or "Gamma 3" in labels  # frontier models are named on the chart
+    finally:
+        visit.close()

@@ -447,11 +447,14 @@ def horizon_chart(
     # drawn sideways: at each threshold height, the span of dates the trend reaches it.
     bands = sorted({r["band"] for r in fan}, key=_band_width, reverse=True)
     for i, band in enumerate(bands):
-        rows_ = sorted((r for r in fan if r["band"] == band), key=lambda r: r["minutes"])
+        rows_ = sorted((dict(r, aria=f"{r['label']}: {band} interval {r['start']} to {r['end']}")
+                        for r in fan if r["band"] == band), key=lambda r: r["minutes"])
         layers.append(
             alt.Chart(inline.data(rows_), description=f"forecast fan {band}").mark_area(
                 color=FRONTIER, opacity=0.10 + 0.08 * i, orient="horizontal").encode(
                 x=ax.x("start"), x2=alt.X2("end:T"), y=ax.y("minutes"),
+                # The default screen-reader text formats ``end`` in local time; this one is fixed.
+                description=alt.Description("aria:N"),
                 tooltip=[alt.Tooltip("label:N", title="threshold"), alt.Tooltip("band:N", title="interval"),
                          date_tooltip("start", "from"), date_tooltip("end", "to")],
             )

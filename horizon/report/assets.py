@@ -242,8 +242,18 @@ SCRIPT_TEXT = """\
     if (line) { lines.push(line); }
     return lines;
   }
+  function narrowLegends(node, columns) {
+    if (Array.isArray(node)) { node.forEach(function (n) { narrowLegends(n, columns); }); return; }
+    if (!node || typeof node !== "object") { return; }
+    if (node.legend && typeof node.legend.columns === "number" && node.legend.columns > columns) {
+      node.legend.columns = columns;
+      node.legend.labelLimit = Math.min(node.legend.labelLimit || 200, 150);
+    }
+    Object.keys(node).forEach(function (k) { if (k !== "data" && k !== "datasets") { narrowLegends(node[k], columns); } });
+  }
   function fit(spec, target) {
     var avail = target.clientWidth || 720;
+    narrowLegends(spec, Math.max(1, Math.floor(avail / 170)));
     var chars = Math.floor((avail - 20) / 8);
     if (typeof spec.title === "string" && spec.title.length > chars) { spec.title = wrap(spec.title, chars); }
     if (spec.title && typeof spec.title === "object" && typeof spec.title.text === "string" && spec.title.text.length > chars) {

@@ -501,7 +501,7 @@ def success_curves(
     x_scale = alt.Scale(type="log", domain=[lo, hi])
     x = alt.X(
         "minutes:Q", title="Human task length", scale=x_scale,
-        axis=alt.Axis(values=[1 / 15, 1, 4, 15, 60, 240, 960], labelExpr=DURATION_LABEL, labelOverlap=True),
+        axis=alt.Axis(values=[1 / 15, 1, 4, 15, 60, 240, 960], labelExpr=DURATION_LABEL, labelOverlap=True, labelSeparation=4),
     )
     y = alt.Y("rate:Q", title="Success rate", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%", values=[0, 0.5, 1]))
     base = alt.Chart()
@@ -665,7 +665,7 @@ def backtest_chart(records: Sequence[dict[str, Any]], *, forms: Sequence[str], t
     inline = _Inline()
     values = [v for r in records for v in (r.get("observed"), r.get("predicted"))]
     domain = _log_domain(values, pad=1.3)
-    axis = alt.Axis(values=DURATION_TICKS, labelExpr=DURATION_LABEL)
+    axis = alt.Axis(values=DURATION_TICKS, labelExpr=DURATION_LABEL, labelOverlap=True, labelSeparation=4)
     scale = alt.Scale(type="log", domain=domain)
     x = alt.X("predicted:Q", title="predicted from earlier models", scale=scale, axis=axis)
     y = alt.Y("observed:Q", title="observed", scale=scale, axis=axis)

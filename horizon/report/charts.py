@@ -42,7 +42,8 @@ DURATION_TICKS = [1 / 60, 1 / 6, 1, 4, 15, 60, 240, 960, 60 * 40, 60 * 167, 60 *
 
 # Version labels are long ("METR-Horizon-v1.1 (2026-02-22) #5"): set at an angle, ends
 # aligned under their band, they never run into each other even at phone width.
-VERSION_AXIS = alt.Axis(labelAngle=-35, labelAlign="right", labelBaseline="middle", labelLimit=220, labelPadding=4)
+VERSION_AXIS = alt.Axis(labelAngle=-35, labelAlign="right", labelBaseline="middle", labelLimit=220, labelPadding=4,
+                        labelExpr="replace(datum.label, /^METR-Horizon-/, '')")
 
 
 def status_domain(ceiling_minutes: float) -> list[str]:
@@ -97,7 +98,7 @@ def _site_config_json() -> str:
     """
     chart = alt.Chart().mark_point().configure(font=FONT, background="#ffffff").configure_axis(
         labelFontSize=11, titleFontSize=12, gridColor="#e5e7eb", domainColor="#9ca3af", tickColor="#9ca3af"
-    ).configure_legend(labelFontSize=11, titleFontSize=12, orient="bottom", direction="horizontal").configure_view(
+    ).configure_legend(labelFontSize=11, titleFontSize=12, orient="bottom", direction="horizontal", columns=4).configure_view(
         stroke=None
     ).configure_title(fontSize=14, anchor="start")
     return json.dumps(chart.to_dict(validate=False)["config"])

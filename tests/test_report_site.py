@@ -269,6 +269,9 @@ def test_vintages_page_has_a_changelog_of_each_publication_from_horizon_changes(
             assert f"{r.pct_change:+.1f}%" in text
         if c.doubling_pct_change is not None:
             assert f"({c.doubling_pct_change:+.1f}%)" in text
+    newest = changes[0]
+    overview = html_files(site)["index.html"]
+    assert f"{len(newest.revisions)} estimates revised" in overview and 'href="vintages.html#changelog"' in overview
 
 
 def test_a_nearly_flat_run_fit_shows_as_words_and_does_not_break_the_report(tmp_path):

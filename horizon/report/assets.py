@@ -192,7 +192,7 @@ table { border-collapse: collapse; font-size: .9rem; min-width: 50%; max-width: 
 caption { text-align: left; color: var(--muted); padding-bottom: .3rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; text-align: left; vertical-align: top; }
 th { background: var(--panel); font-weight: 600; position: sticky; top: 0; }
-td:first-child { min-width: 9rem; }
+td:first-child:not(.num) { min-width: 9rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 tbody tr:hover { background: #f1f5fb; }

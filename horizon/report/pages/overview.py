@@ -45,6 +45,24 @@ def headline_box(value: str, detail: str, sentence: str) -> Html:
     )
 
 
+def news_line(ctx: Context) -> Html:
+    """One line on what the newest publication changed, linking to the changelog on the
+    Vintages page (``horizon.changes`` decides what changed; this only says it)."""
+    from horizon.changes import publication_changes
+
+    changes = publication_changes(ctx.con)
+    if not changes or changes[0].previous is None:
+        return Html("")
+    c = changes[0]
+    parts = [f"{len(c.revisions)} estimates revised"]
+    if c.models_added:
+        parts.append(f"{len(c.models_added)} models added")
+    if c.doubling_pct_change is not None:
+        parts.append(f"doubling time {c.doubling_pct_change:+.1f}%")
+    return Html(f'<p class="news">New in {esc(c.publication.version)} (against {esc(c.previous.version)}): '
+                f'{esc(", ".join(parts))}. {tag("a", "What changed", href="vintages.html#changelog")}.</p>')
+
+
 def build(ctx: Context) -> Page:
     body = Body()
     body.add(Html('<p class="lede">The time horizon is the length of task, measured by how long it takes a human '
@@ -70,6 +88,8 @@ def build(ctx: Context) -> Page:
                                   "Doubling time of the frontier 50% horizon, as published by METR", publisher_sentence(ctx, claim)))
             used.add(claim.snapshot_id)
         body.empty("horizon has not fitted its own trend yet; the figure above is the publisher’s.", "horizon trend")
+
+    body.add(news_line(ctx))
 
     from horizon.report.pages.indicators import overview_board
 

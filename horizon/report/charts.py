@@ -286,10 +286,11 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _day(iso: str) -> float:
+def _day(iso: Any) -> float:
+    """Day number of an ISO date string (or a date: callers outside the site may pass one)."""
     from datetime import date
 
-    return float(date.fromisoformat(iso[:10]).toordinal())
+    return float(date.fromisoformat(str(iso)[:10]).toordinal())
 
 
 def _ceiling_layers(inline: _Inline, ax: _Axes, ceiling_minutes: float, below: bool = True) -> list[alt.Chart]:
@@ -370,7 +371,7 @@ def _label_frontier(data: list[dict[str, Any]], domain: Sequence[float], days: t
     """Set ``label_spot`` on frontier points, newest first (the ones readers look for), laid
     out for the chart's nominal size; the chart grows on wider screens, so spacing only grows."""
     lo, hi = math.log(domain[0]), math.log(domain[1])
-    frontier = sorted((r for r in data if r.get("frontier") and r.get("estimate")), key=lambda r: r["date"], reverse=True)
+    frontier = sorted((r for r in data if r.get("frontier") and r.get("estimate")), key=lambda r: str(r["date"]), reverse=True)
     others = [r for r in data if not r.get("frontier") and r.get("estimate")]
 
     def xy(r: dict[str, Any], width: float) -> tuple[float, float, str]:
@@ -407,7 +408,7 @@ def horizon_chart(
     inline = _Inline()
     statuses = status_domain(ceiling_minutes)
     data = [dict(_with_words(p, ceiling_minutes), status=_status(p, statuses))
-            for p in sorted(points, key=lambda p: (p.get("date") or "", p.get("model") or ""))]
+            for p in sorted(points, key=lambda p: (str(p.get("date") or ""), str(p.get("model") or "")))]
     domain = _log_domain(
         [*(p.get("low") or p.get("estimate") for p in points), *(p.get("high") or p.get("estimate") for p in points),
          ceiling_minutes, *(t["minutes"] for t in thresholds), *(r["minutes"] for r in fan)]

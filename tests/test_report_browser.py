@@ -286,7 +286,10 @@ OVERFLOW = """
   var wide = Array.from(document.querySelectorAll('.table-wrap'))
     .filter(function (t) { return t.scrollWidth > t.clientWidth + 1; })
     .map(function (t) { var table = t.querySelector('table'); return table ? table.id : '?'; });
-  return {page: document.documentElement.scrollWidth, window: window.innerWidth, tables: wide};
+  var charts = Array.from(document.querySelectorAll('figure[data-chart] .vis'))
+    .filter(function (v) { return v.scrollWidth > v.clientWidth + 1; })
+    .map(function (v) { return v.parentNode.getAttribute('data-chart'); });
+  return {page: document.documentElement.scrollWidth, window: window.innerWidth, tables: wide, charts: charts};
 })()
 """
 
@@ -301,6 +304,7 @@ def test_no_page_overflows_sideways_on_a_phone_or_a_desktop(browser, site, width
             assert state["page"] <= width, f"{name} at {width} px is {state['page']} px wide"
             if width >= 1300:
                 assert state["tables"] == [], f"{name}: tables scroll sideways at {width} px"
+            assert state["charts"] == [], f"{name}: charts wider than the page at {width} px"
             charts = visit.evaluate(CHART_STATE)
             assert all(c["state"] == "1" for c in charts), (name, width, charts)
         finally:

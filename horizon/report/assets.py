@@ -271,6 +271,8 @@ SCRIPT_TEXT = """\
       } else if (cell + 110 > avail) {
         spec.spec.width = Math.max(150, avail - 110);
       }
+      var header = spec.facet.row && spec.facet.row.header;
+      if (header && header.labelLimit && header.labelLimit > avail - 70) { header.labelLimit = avail - 70; }
     }
     return spec;
   }

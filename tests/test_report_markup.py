@@ -168,3 +168,15 @@ def test_point_labels_never_overlap_each_other_or_a_point():
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
         for x, y, _ in points:
             assert not (a[0] < x + 4 and x - 4 < a[2] and a[1] < y + 4 and y - 4 < a[3])
+
+
+def test_a_diverging_stored_trend_is_drawn_up_to_the_axis_and_never_overflows():
+    from datetime import date
+
+    from horizon.report.pages.trenddata import MAX_LN_MINUTES, trend_records
+
+    # ln-minutes growing by 2 a day: by the end of the grid it is in the thousands (exp overflows past 709).
+    fit = dict(form="exponential", first_release=date(2023, 1, 1), last_release=date(2026, 1, 1),
+               params_json='{"a": 1.0, "b": 2.0, "x_ref": 19358.0}', ci_low=0.5, ci_high=2.0)
+    rows = trend_records(fit)
+    assert rows and all(0 < r["fit"] <= 2.72 ** MAX_LN_MINUTES for r in rows)

@@ -283,7 +283,7 @@ def test_a_nearly_flat_run_fit_shows_as_words_and_does_not_break_the_report(tmp_
     )
     result = build_site(con, config, tmp_path / "site", export=False)
     text = html_files(result)["models.html"]
-    assert "no finite horizon (flat_curve)" in text
+    assert "no finite horizon (flat curve)" in text
     assert not re.search(r"\de[+-]\d", re.sub(r"<script.*?</script>", "", text, flags=re.DOTALL))
 
 

@@ -75,7 +75,8 @@ def ceiling_flag(estimate: float | None, ceiling_minutes: float) -> Html:
 
 def estimate_cell(estimate: float | None, ceiling_minutes: float, reason: str | None = None) -> Html:
     if estimate is None:
-        return tag("span", f"no finite horizon{f' ({reason})' if reason else ''}", class_="muted")
+        words = str(reason).replace("_", " ") if reason else ""  # "all_runs_failed" -> "all runs failed"
+        return tag("span", f"no finite horizon{f' ({words})' if words else ''}", class_="muted")
     flag = ceiling_flag(estimate, ceiling_minutes)
     return Html(esc(fmt_duration(estimate)) + (" " + flag if flag else ""))
 

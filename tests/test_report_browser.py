@@ -137,13 +137,16 @@ class Browser:
 class PageVisit:
     """Open one URL in a fresh tab, wait until every chart has settled, collect what happened."""
 
-    def __init__(self, browser: Browser, url: str, timeout: float = 30.0):
+    def __init__(self, browser: Browser, url: str, timeout: float = 30.0, width: int | None = None):
         self.browser = browser
         target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         self.session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         self.target = target
         for domain in ("Runtime.enable", "Log.enable", "Network.enable", "Page.enable"):
             browser.send(domain, session=self.session)
+        if width is not None:  # a phone is narrow and touch-first; a desktop is neither
+            browser.send("Emulation.setDeviceMetricsOverride",
+                         {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}, session=self.session)
         start = len(browser.events)
         browser.send("Page.navigate", {"url": url}, session=self.session)
         deadline = time.monotonic() + timeout
@@ -180,6 +183,17 @@ class PageVisit:
 
     def dialogs(self) -> list[str]:
         return [e["params"].get("message", "") for e in self.events if e.get("method") == "Page.javascriptDialogOpening"]
+
+    def screenshot(self, path: Path) -> None:
+        """The whole page as a PNG (beyond the window's height)."""
+        import base64
+
+        size = self.browser.send("Page.getLayoutMetrics", session=self.session)["cssContentSize"]
+        shot = self.browser.send("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+        }, session=self.session, timeout=60)
+        path.write_bytes(base64.b64decode(shot["data"]))
 
     def close(self) -> None:
         self.browser.send("Target.closeTarget", {"targetId": self.target})
@@ -263,5 +277,75 @@ def test_the_harness_notices_console_errors_and_network_requests(browser, tmp_pa
     try:
         assert any("boom" in e for e in visit.console_errors())
         assert "http://example.invalid/x.png" in visit.requests()
+    finally:
+        visit.close()
+
+
+OVERFLOW = """
+(function () {
+  var wide = Array.from(document.querySelectorAll('.table-wrap'))
+    .filter(function (t) { return t.scrollWidth > t.clientWidth + 1; })
+    .map(function (t) { var table = t.querySelector('table'); return table ? table.id : '?'; });
+  var charts = Array.from(document.querySelectorAll('figure[data-chart] .vis'))
+    .filter(function (v) { return v.scrollWidth > v.clientWidth + 1; })
+    .map(function (v) { return v.parentNode.getAttribute('data-chart'); });
+  return {page: document.documentElement.scrollWidth, window: window.innerWidth, tables: wide, charts: charts};
+})()
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1300])
+def test_no_page_overflows_sideways_on_a_phone_or_a_desktop(browser, site, width):
+    for name in site.pages:
+        visit = PageVisit(browser, (site.out_dir / name).as_uri(), width=width)
+        try:
+            state = visit.evaluate(OVERFLOW)
+            assert state["window"] == width
+            assert state["page"] <= width, f"{name} at {width} px is {state['page']} px wide"
+            if width >= 1300:
+                assert state["tables"] == [], f"{name}: tables scroll sideways at {width} px"
+            assert state["charts"] == [], f"{name}: charts wider than the page at {width} px"
+            charts = visit.evaluate(CHART_STATE)
+            assert all(c["state"] == "1" for c in charts), (name, width, charts)
+        finally:
+            visit.close()
+
+
+def test_charts_take_the_width_of_a_phone(browser, site):
+    visit = PageVisit(browser, (site.out_dir / "index.html").as_uri(), width=390)
+    try:
+        width = visit.evaluate("document.querySelector('#chart-overview-p50 .vis svg').getBoundingClientRect().width")
+        assert width <= 390 - 16  # the 720 px spec fits the phone, margins included
+        # Tables become cards of labelled lines: the header is hidden, each cell names its column.
+        label = visit.evaluate("getComputedStyle(document.querySelector('#forecasts-p50 td'), '::before').content")
+        assert label == '"Threshold"'
+    finally:
+        visit.close()
+
+
+PICK_LAB = """
+(function () {
+  var select = document.querySelector('#chart-overview-p50 select');
+  select.value = 'Lab A';
+  select.dispatchEvent(new Event('change'));
+  return Array.from(select.options).map(function (o) { return o.value; });
+})()
+"""
+FADED = "document.querySelectorAll('#chart-overview-p50 .mark-symbol path[opacity=\"0.12\"]').length"
+SHOWN = "document.querySelectorAll('#chart-overview-p50 .mark-symbol path[opacity=\"0.95\"]').length"
+
+
+def test_the_lab_picker_highlights_one_labs_models_and_fades_the_rest(browser, site):
+    visit = PageVisit(browser, (site.out_dir / "index.html").as_uri(), width=1300)
+    try:
+        assert visit.evaluate(FADED) == 0
+        before = visit.evaluate(SHOWN)
+        assert visit.evaluate(PICK_LAB) == ["all labs", "Lab A", "Lab B", "Lab C"]
+        visit.browser.pump(0.5)
+        faded, shown = visit.evaluate(FADED), visit.evaluate(SHOWN)
+        assert faded > 0 and shown > 0 and faded + shown == before
+        labels = visit.evaluate("Array.from(document.querySelectorAll('#chart-overview-p50 .mark-text text'))"
+                                ".map(t => t.textContent)")
+        assert "Omega 5" in labels or "Gamma 3" in labels  # frontier models are named on the chart
     finally:
         visit.close()

@@ -52,6 +52,9 @@ MODELS = [
     ("delta-4", SQLISH, date(2025, 2, 24)),
     ("omega-5", "Omega 5", date(2025, 11, 18)),
 ]
+# Three labs, so the overview's lab highlight has something to choose between.
+LABS = {"alpha-1": "Lab A", "beta-2": "Lab A", "gamma-3": "Lab B", "unmapped:script-alert-1-script": "Lab B",
+        "delta-4": "Lab C", "omega-5": "Lab C"}
 # p50, p80 (minutes) per vintage; None: not listed in that vintage
 VINTAGE_A = {"alpha-1": (5.0, 1.0), "beta-2": (8.0, 1.5), "gamma-3": (18.0, 3.0), "unmapped:script-alert-1-script": (30.0, 5.0),
              "delta-4": (60.0, 12.0)}
@@ -76,7 +79,8 @@ def fixture_store(directory: Path):
     con = connect(config.db_path)
     release = {m: d for m, _, d in MODELS}
     for model_id, name, released in MODELS:
-        con.execute("INSERT INTO models VALUES (?, ?, 'Org', ?, ?)", [model_id, name, released, not model_id.startswith("unmapped")])
+        con.execute("INSERT INTO models VALUES (?, ?, ?, ?, ?)",
+                    [model_id, name, LABS[model_id], released, not model_id.startswith("unmapped")])
 
     _snapshot(con, 1, "metr_headline_yaml", "data/benchmark_results_1_1.2026-01-30.yaml", "METR-Horizon-v1.1", "METR <results>")
     _snapshot(con, 2, "metr_headline_yaml", "data/benchmark_results_1_1.2026-02-22.yaml", "METR-Horizon-v1.1", "METR <results>")

@@ -196,3 +196,123 @@ def test_site_builds_from_the_real_published_files(tmp_path):
     claim = newest["doubling_time_in_days"]["from_2023_on"]["point_estimate"]
     assert f"{claim:.1f} days" in pages["index.html"]  # METR's published from_2023_on figure, latest vintage
     assert "Claude Opus 4.5" in pages["models.html"]
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from _walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk(v)
+
+
+def test_tooltips_show_dates_as_utc_days_never_as_timestamps(site):
+    # A field drawn on a time axis is parsed to a timestamp: a nominal tooltip of it prints
+    # epoch milliseconds ("released 1744761600000"), a local-time one shifts with TZ.
+    for chart_id in site.charts:
+        spec = json.loads((site.out_dir / "charts" / f"{chart_id}.vl.json").read_text(encoding="utf-8"))
+        temporal = {n["field"] for n in _walk(spec) if n.get("type") == "temporal" and "field" in n}
+        for node in _walk(spec):
+            tips = node.get("tooltip")
+            for tip in tips if isinstance(tips, list) else []:
+                if tip.get("field") in temporal:
+                    assert tip.get("type") == "temporal", (chart_id, tip)
+                    assert tip.get("timeUnit", "").startswith("utc") and tip.get("format") == "%Y-%m-%d", (chart_id, tip)
+
+
+def test_every_chart_and_table_links_csv_and_json_of_exactly_its_data(site):
+    import csv
+    import io
+
+    for name, text in html_files(site).items():
+        ids = re.findall(r'data-chart="([^"]+)"', text) + re.findall(r'<table id="([^"]+)"', text)
+        for item in ids:
+            for ext in ("csv", "json"):
+                assert f'href="data/{item}.{ext}"' in text, (name, item, ext)
+                assert (site.out_dir / "data" / f"{item}.{ext}").is_file(), (name, item, ext)
+        for m in re.finditer(r'<table id="([^"]+)">.*?<tbody>(.*?)</tbody>', text, re.DOTALL):
+            rows = list(csv.reader(io.StringIO((site.out_dir / "data" / f"{m.group(1)}.csv").read_text(encoding="utf-8"))))
+            first_cells = re.findall(r"<tr[^>]*><td[^>]*>(.*?)</td>", m.group(2))
+            assert len(rows) - 1 == len(first_cells), m.group(1)
+            assert [r[0] for r in rows[1:]] == [re.sub(r"<[^>]+>", "", c).replace("&amp;", "&").replace("&lt;", "<")
+                                                .replace("&gt;", ">").replace("&#x27;", "'").replace("&quot;", '"').strip()
+                                                for c in first_cells], m.group(1)
+    # A chart's CSV holds every point drawn: each model on the overview's 50% chart, by name.
+    spec = json.loads((site.out_dir / "charts" / "overview-p50.vl.json").read_text(encoding="utf-8"))
+    drawn = {n["model"] for n in _walk(spec) if "model" in n and "estimate" in n}
+    table = list(csv.DictReader(io.StringIO((site.out_dir / "data" / "overview-p50.csv").read_text(encoding="utf-8"))))
+    assert drawn and drawn == {r["model"] for r in table if r["model"]}
+    doc = json.loads((site.out_dir / "data" / "overview-p50.json").read_text(encoding="utf-8"))
+    assert sum(len(p["rows"]) for p in doc["parts"]) == len(table)
+
+
+def test_every_page_says_when_the_data_was_last_updated_from_the_store(store, site):
+    con, _ = store
+    newest = con.execute("SELECT max(retrieved_at) FROM snapshot_status WHERE retracted_at IS NULL").fetchone()[0]
+    for name, text in html_files(site).items():
+        assert f'Last updated <time datetime="{newest.date().isoformat()}">' in text, name
+
+
+def test_vintages_page_has_a_changelog_of_each_publication_from_horizon_changes(store, site):
+    from horizon.changes import publication_changes
+
+    con, _ = store
+    text = html_files(site)["vintages.html"]
+    assert 'id="changelog"' in text
+    changes = publication_changes(con)
+    assert any(c.revisions for c in changes)
+    for c in changes:
+        assert f'id="changes-{c.publication.publication_id}"' in text
+        for r in c.revisions:
+            assert f"{r.pct_change:+.1f}%" in text
+        if c.doubling_pct_change is not None:
+            assert f"({c.doubling_pct_change:+.1f}%)" in text
+    newest = changes[0]
+    overview = html_files(site)["index.html"]
+    assert f"{len(newest.revisions)} estimates revised" in overview and 'href="vintages.html#changelog"' in overview
+
+
+def test_a_nearly_flat_run_fit_shows_as_words_and_does_not_break_the_report(tmp_path):
+    con, config = fixture_store(tmp_path)
+    # One agent with 10 noisy runs: slope -0.00024, no finite horizon stored for it.
+    con.execute(
+        "INSERT INTO fit_horizons VALUES (1, 'noisy_agent', 'beta-2', DATE '2023-11-06', false, 50, NULL, NULL, NULL,"
+        " 0.3, -0.00024, 0.5, 10, 10, 100, 100, 'no_finite_horizon', 'flat_curve', 0.0)"
+    )
+    result = build_site(con, config, tmp_path / "site", export=False)
+    text = html_files(result)["models.html"]
+    assert "no finite horizon (flat curve)" in text
+    assert not re.search(r"\de[+-]\d", re.sub(r"<script.*?</script>", "", text, flags=re.DOTALL))
+
+
+_BUILD = """
+import sys
+sys.path.insert(0, sys.argv[3])
+from pathlib import Path
+from test_report_data import fixture_store
+from horizon.report.site import build_site
+con, config = fixture_store(Path(sys.argv[1]))
+build_site(con, config, Path(sys.argv[1]) / "site", cache_dir=Path(sys.argv[2]))
+"""
+
+
+@pytest.mark.slow
+def test_time_zone_changes_no_byte_of_the_site(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    tests_dir = str(Path(__file__).resolve().parent)
+    sites = []
+    for tz in ("UTC", "America/New_York"):
+        root = tmp_path / tz.replace("/", "-")
+        env = dict(os.environ, TZ=tz, PYTHONPATH=os.pathsep.join([str(Path(tests_dir).parent), os.environ.get("PYTHONPATH", "")]))
+        subprocess.run([sys.executable, "-c", _BUILD, str(root), str(root / "cache"), tests_dir], env=env, check=True,
+                       timeout=300)
+        sites.append(root / "site")
+    files = [sorted(p.relative_to(s).as_posix() for p in s.rglob("*") if p.is_file()) for s in sites]
+    assert files[0] == files[1] and any(f.endswith(".svg") for f in files[0])
+    differing = [f for f in files[0] if (sites[0] / f).read_bytes() != (sites[1] / f).read_bytes()]
+    assert differing == []

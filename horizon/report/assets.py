@@ -153,7 +153,8 @@ body {
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
 }
 header.site { background: #0f1b2d; color: #fff; }
-header.site .inner, main, footer.site .inner { max-width: 1060px; margin: 0 auto; padding: 0 1.25rem; }
+header.site .inner, main, footer.site .inner { max-width: 1200px; margin: 0 auto; padding: 0 1.25rem; }
+main { overflow-wrap: break-word; }
 header.site .inner { display: flex; flex-wrap: wrap; align-items: baseline; gap: .25rem 1.5rem; padding-top: .8rem; padding-bottom: .8rem; }
 header.site .brand { font-weight: 700; font-size: 1.15rem; color: #fff; text-decoration: none; }
 nav.site ul { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; margin: 0; padding: 0; }
@@ -176,19 +177,44 @@ a { color: var(--accent); }
 button.copy { font: inherit; font-size: .9rem; padding: .3rem .8rem; border: 1px solid var(--accent); background: #fff;
   color: var(--accent); border-radius: 4px; cursor: pointer; }
 button.copy:hover, button.copy:focus { background: var(--accent); color: #fff; }
-figure.chart { margin: 1rem 0 1.75rem; }
-figure.chart .vis { min-height: 120px; overflow-x: auto; }
+figure.chart { margin: 1rem 0 1.75rem; max-width: 100%; }
+figure.chart .vis { display: block; width: 100%; min-height: 120px; overflow-x: auto; }
 figure.chart figcaption { color: var(--muted); font-size: .9rem; max-width: 80ch; }
 figure.chart figcaption a { margin-right: .6rem; }
+.vega-bindings { font-size: .9rem; margin: .2rem 0 .4rem; }
+.vega-bindings select { font: inherit; margin-left: .3rem; }
+.updated { margin: -.3rem 0 .8rem; font-size: .9rem; }
 .table-wrap { overflow-x: auto; margin: .75rem 0 1.5rem; }
-table { border-collapse: collapse; font-size: .9rem; min-width: 50%; }
+.downloads { font-size: .85rem; color: var(--muted); }
+.downloads a { margin-right: .5rem; }
+.table-wrap .downloads { display: block; margin-top: .3rem; }
+table { border-collapse: collapse; font-size: .9rem; min-width: 50%; max-width: 100%; }
 caption { text-align: left; color: var(--muted); padding-bottom: .3rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; text-align: left; vertical-align: top; }
 th { background: var(--panel); font-weight: 600; position: sticky; top: 0; }
-td:first-child { min-width: 11rem; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td:first-child:not(.num) { min-width: 9rem; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 tbody tr:hover { background: #f1f5fb; }
 td code, p code { font-size: .85rem; word-break: break-all; }
+td { overflow-wrap: anywhere; }
+/* Wide tables (many numeric columns) may wrap numbers rather than scroll at desktop widths. */
+@media (max-width: 1100px) { td.num { white-space: normal; } }
+/* A phone: each row becomes a card of labelled lines (the header is in each cell's data-label). */
+@media (max-width: 640px) {
+  header.site .inner, main, footer.site .inner { padding: 0 .75rem; }
+  h1 { font-size: 1.4rem; }
+  .table-wrap table, .table-wrap tbody, .table-wrap tr, .table-wrap td, .table-wrap caption { display: block; width: 100%; }
+  .table-wrap table { min-width: 0; }
+  .table-wrap thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .table-wrap tr { border: 1px solid var(--line); border-radius: 4px; margin: 0 0 .6rem; padding: .2rem 0; }
+  .table-wrap td { display: flow-root; border: none; padding: .15rem .6rem .15rem 8.6rem; min-width: 0;
+    text-align: left; white-space: normal; }
+  .table-wrap td::before { content: attr(data-label); float: left; width: 8rem; margin-left: -8rem;
+    padding-right: .4rem; font-size: .8rem; color: var(--muted); font-weight: 600; overflow-wrap: anywhere; }
+  .table-wrap td:first-child { font-weight: 600; }
+  .headline .value { font-size: 1.6rem; }
+}
 .flag { color: var(--flag); font-weight: 600; white-space: nowrap; }
 dl.methods dt { font-weight: 600; margin-top: .6rem; }
 dl.methods dd { margin-left: 1rem; max-width: 72ch; }
@@ -204,6 +230,52 @@ SCRIPT_TEXT = """\
 (function () {
   "use strict";
   function done(root) { root.setAttribute("data-charts-done", "1"); }
+  /* Charts fill their column: single views take the container's width; small multiples get
+     as many columns as fit, and a row of panels narrows to the screen. The spec in the page
+     (and its exports) keeps its fixed size. */
+  function wrap(text, chars) {
+    var lines = [], line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > chars) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+  function narrowLegends(node, columns) {
+    if (Array.isArray(node)) { node.forEach(function (n) { narrowLegends(n, columns); }); return; }
+    if (!node || typeof node !== "object") { return; }
+    if (node.legend && typeof node.legend.columns === "number" && node.legend.columns > columns) {
+      node.legend.columns = columns;
+      node.legend.labelLimit = Math.min(node.legend.labelLimit || 200, 150);
+    }
+    Object.keys(node).forEach(function (k) { if (k !== "data" && k !== "datasets") { narrowLegends(node[k], columns); } });
+  }
+  function fit(spec, target) {
+    var avail = target.clientWidth || 720;
+    narrowLegends(spec, Math.max(1, Math.floor(avail / 170)));
+    var chars = Math.floor((avail - 20) / 8);
+    if (typeof spec.title === "string" && spec.title.length > chars) { spec.title = wrap(spec.title, chars); }
+    if (spec.title && typeof spec.title === "object" && typeof spec.title.text === "string" && spec.title.text.length > chars) {
+      spec.title.text = wrap(spec.title.text, chars);
+    }
+    if (typeof spec.width === "number" && !spec.facet) {
+      spec.width = "container";
+      spec.autosize = { type: "fit-x", contains: "padding" };
+    } else if (spec.facet && spec.spec && typeof spec.spec.width === "number") {
+      var cell = spec.spec.width;
+      if (spec.columns) {
+        var cols = Math.max(1, Math.min(spec.columns, Math.floor((avail - 60) / (cell + 40))));
+        spec.columns = cols;
+        if (cols === 1 && cell + 90 > avail) { spec.spec.width = Math.max(150, avail - 90); }
+      } else if (cell + 110 > avail) {
+        spec.spec.width = Math.max(150, avail - 110);
+      }
+      var header = spec.facet.row && spec.facet.row.header;
+      if (header && header.labelLimit && header.labelLimit > avail - 70) { header.labelLimit = avail - 70; }
+    }
+    return spec;
+  }
   function renderCharts() {
     var root = document.documentElement;
     var figures = document.querySelectorAll("figure[data-chart]");
@@ -211,7 +283,7 @@ SCRIPT_TEXT = """\
     if (pending === 0) { done(root); return; }
     Array.prototype.forEach.call(figures, function (fig) {
       var target = fig.querySelector(".vis");
-      var spec = JSON.parse(fig.querySelector("script.spec").textContent);
+      var spec = fit(JSON.parse(fig.querySelector("script.spec").textContent), target);
       window.vegaEmbed(target, spec, { renderer: "svg", actions: false })
         .then(function () { fig.setAttribute("data-rendered", "1"); })
         .catch(function (err) {

@@ -38,6 +38,13 @@ class Context:
                 return s
         return None
 
+    @property
+    def last_updated(self) -> str | None:
+        """The day the newest data in the store was retrieved (UTC, as stored): the site's
+        "last updated" date, the same for every build of one store."""
+        found = [s.retrieved_at for s in self.snapshots if s.retracted_at is None]
+        return max(found).date().isoformat() if found else None
+
     def vintage_label(self, snapshot_id: int) -> str:
         s = self.snapshot(snapshot_id)
         return f"#{snapshot_id}" if s is None else f"{s.vintage_label} #{snapshot_id}"

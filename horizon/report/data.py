@@ -91,6 +91,7 @@ class Horizon:
     snapshot_id: int | None
     suite: str | None = None
     reason: str | None = None  # why there is no finite estimate
+    organisation: str | None = None  # the lab, from data/models.toml
 
 
 def headline_snapshots(con: duckdb.DuckDBPyConnection, snaps: list[Snapshot]) -> list[Snapshot]:
@@ -110,7 +111,7 @@ def published_horizons(con: duckdb.DuckDBPyConnection, snapshot_id: int | None =
         con,
         "SELECT p.model_id, coalesce(m.display_name, p.source_model) AS name,"
         " coalesce(p.release_date, m.release_date) AS release_date, p.level, p.estimate, p.ci_low,"
-        " p.ci_high, coalesce(p.is_sota_level, p.is_sota) AS frontier, p.snapshot_id, p.suite"
+        " p.ci_high, coalesce(p.is_sota_level, p.is_sota) AS frontier, p.snapshot_id, p.suite, m.organisation"
         " FROM active_published_horizons p LEFT JOIN models m USING (model_id)"
         " WHERE ? IS NULL OR p.snapshot_id = ?"
         " ORDER BY p.snapshot_id, release_date NULLS LAST, p.model_id, p.level",
@@ -298,7 +299,7 @@ def trend_points(con: duckdb.DuckDBPyConnection, fit_id: int) -> list[dict[str, 
         return []
     return rows(
         con,
-        "SELECT p.*, coalesce(m.display_name, p.source_model) AS name FROM trend_points p"
+        "SELECT p.*, coalesce(m.display_name, p.source_model) AS name, m.organisation FROM trend_points p"
         " LEFT JOIN models m USING (model_id) WHERE p.fit_id = ? ORDER BY p.release_date NULLS LAST, p.source_model",
         [fit_id],
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 import altair as alt
 
-from horizon.report.charts import FRONTIER, OTHER, PALETTE, WIDTH, _config, _Inline
+from horizon.report.charts import FRONTIER, OTHER, PALETTE, WIDTH, _config, _Inline, date_tooltip
 
 
 def _x(title: str = "Date") -> alt.X:
@@ -33,7 +33,7 @@ def ladder_chart(records: Sequence[dict[str, Any]], *, title: str) -> dict[str, 
             color=alt.Color("benchmark:N", title=None, scale=scale,
                             legend=alt.Legend(columns=3, orient="bottom", direction="horizontal", labelLimit=260)),
             opacity=alt.Opacity("kind:N", title=None, scale=alt.Scale(domain=["frontier", "not frontier"], range=[1.0, 0.3])),
-            tooltip=[alt.Tooltip("benchmark:N"), alt.Tooltip("model:N"), alt.Tooltip("date:N", title="released"),
+            tooltip=[alt.Tooltip("benchmark:N"), alt.Tooltip("model:N"), date_tooltip(),
                      alt.Tooltip("label:N", title="value"), alt.Tooltip("kind:N", title="frontier")],
         ),
         width=WIDTH, height=320, title=title,
@@ -61,7 +61,7 @@ def lab_chart(records: Sequence[dict[str, Any]], trends: Sequence[dict[str, Any]
         base.transform_filter("datum.layer === 'point'").mark_point(filled=True, size=40).encode(
             x=x, y=y,
             color=alt.Color("status:N", title=None, scale=alt.Scale(domain=["fitted", "shown, not fitted"], range=[FRONTIER, OTHER])),
-            tooltip=[alt.Tooltip("title:N", title="series"), alt.Tooltip("entity:N"), alt.Tooltip("date:N"),
+            tooltip=[alt.Tooltip("title:N", title="series"), alt.Tooltip("entity:N"), date_tooltip(title="date"),
                      alt.Tooltip("label:N", title="value"), alt.Tooltip("status:N"), alt.Tooltip("note:N")],
         ),
         data=inline.data(rows_), width=WIDTH, height=120,

@@ -72,23 +72,55 @@ def slug(text: str) -> str:
     return f"{words}-{digest}"
 
 
+# Beyond a century of working time (2,000 h a year) a horizon is no longer a task length a
+# person could check: such numbers come from near-flat fitted curves, so they are said in words.
+UNBOUNDED_MINUTES = 100 * 2000 * MINUTES_PER_HOUR
+# Doubling times beyond a century mean "not growing" for any reader of this site.
+UNBOUNDED_DAYS = 36_500.0
+
+
 def fmt_duration(minutes: float | None) -> str:
-    """A task length people can read: seconds, minutes or hours, three significant digits."""
-    if minutes is None or (isinstance(minutes, float) and not math.isfinite(minutes)):
+    """A task length people can read: seconds, minutes or hours, three significant digits.
+
+    Never scientific notation; absurd values are words that say why.
+    """
+    if minutes is None or (isinstance(minutes, float) and math.isnan(minutes)):
         return "–"
+    if minutes > UNBOUNDED_MINUTES:
+        return "unbounded (over a century of work)"
     if minutes < 0.1 / 60:
         return "< 0.1 s"  # bootstrap tails reach absurdly small values; digits there mean nothing
     if minutes < 1:
         return f"{minutes * 60:.3g} s"
     if minutes < MINUTES_PER_HOUR:
         return f"{minutes:.3g} min"
-    return f"{minutes / MINUTES_PER_HOUR:.3g} h"
+    hours = minutes / MINUTES_PER_HOUR
+    return f"{hours:.3g} h" if hours < 1000 else f"{hours:,.0f} h"
 
 
 def fmt_interval(low: float | None, high: float | None) -> str:
     if low is None or high is None:
         return "–"
     return f"{fmt_duration(low)} – {fmt_duration(high)}"
+
+
+def fmt_days(days: float | None) -> str:
+    """A doubling time in days; an infinite or absurd one says so instead of printing digits."""
+    if days is None or (isinstance(days, float) and math.isnan(days)):
+        return "–"
+    if days > UNBOUNDED_DAYS:
+        return "unbounded (not growing)"
+    if days < 0:
+        return "negative (shrinking)"
+    if days < 0.1:
+        return "< 0.1"
+    return f"{days:,.1f}"
+
+
+def fmt_days_interval(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return "–"
+    return f"{fmt_days(low)} – {fmt_days(high)}"
 
 
 def fmt_number(value: float | None, digits: int = 1) -> str:

@@ -11,7 +11,16 @@ from typing import Any
 
 import altair as alt
 
-from horizon.report.charts import DURATION_LABEL, DURATION_TICKS, THRESHOLD, WIDTH, _config, _Inline
+from horizon.report.charts import (
+    DURATION_LABEL,
+    DURATION_TICKS,
+    THRESHOLD,
+    WIDTH,
+    _config,
+    _Inline,
+    date_tooltip,
+    place_labels,
+)
 
 # One colour per scenario on every chart (Okabe-Ito, as the rest of the site).
 SCENARIO_COLORS = {
@@ -78,21 +87,29 @@ def paths_chart(records: Sequence[dict[str, Any]], *, quantity: str, names: Sequ
     color = _color(names, labels)
     layers: list[alt.Chart] = []
     if rules:
-        base = alt.Chart(inline.data([r for r in rules if domain[0] <= r["value"] <= domain[1]]))
+        shown = [r for r in rules if domain[0] <= r["value"] <= domain[1]]
+        if scale == "log":  # labels of close lines would overlap: place them as the horizon chart does
+            spots = place_labels([r["value"] for r in shown], domain, HEIGHT)
+        else:
+            spots = [("left", r["value"]) for r in shown]
+        base = alt.Chart(inline.data([dict(r, label_at=at, label_side=side) for r, (side, at) in zip(shown, spots)]))
         y = _y("value", y_title, scale, domain, ticks, label_expr, fmt)
         layers.append(base.mark_rule(color=THRESHOLD, strokeDash=[2, 3], strokeWidth=1).encode(y=y))
-        layers.append(base.mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontSize=10, color=THRESHOLD).encode(
-            y=y, x=alt.value(0), text="text:N"))
+        for side, align, x in (("left", "left", alt.value(4)), ("right", "right", alt.value({"expr": "width - 4"}))):
+            layers.append(base.transform_filter(f"datum.label_side === '{side}'").mark_text(
+                align=align, baseline="bottom", fontSize=10, color=THRESHOLD).encode(
+                y=_y("label_at", y_title, scale, domain, ticks, label_expr, fmt), x=x, text="text:N"))
+    # The start label sits at the foot of its line, below the paths and clear of the threshold labels.
     start_row = alt.Chart(inline.data([{"date": start, "text": "start: the scenarios leave the fitted trend"}]))
     layers.append(start_row.mark_rule(color=THRESHOLD, strokeWidth=1).encode(x=_x()))
-    layers.append(start_row.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=10, color=THRESHOLD).encode(
-        x=_x(), y=alt.value(0), text="text:N"))
+    layers.append(start_row.mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=10, color=THRESHOLD).encode(
+        x=_x(), y=alt.value(HEIGHT), text="text:N"))
     base = alt.Chart(inline.data(rows))
     layers.append(base.mark_area(opacity=0.16).encode(
         x=_x(), y=_y("lo80", y_title, scale, domain, ticks, label_expr, fmt), y2=alt.Y2("hi80:Q"), color=color))
     layers.append(base.transform_filter("isValid(datum.central)").mark_line(strokeWidth=2).encode(
         x=_x(), y=_y("central", y_title, scale, domain, ticks, label_expr, fmt), color=color,
-        tooltip=[alt.Tooltip("label:N", title="scenario"), alt.Tooltip("date:N", title="date"),
+        tooltip=[alt.Tooltip("label:N", title="scenario"), date_tooltip(title="date"),
                  alt.Tooltip("central:Q", title="central", format=".3~r"),
                  alt.Tooltip("lo80:Q", title="80% low", format=".3~r"), alt.Tooltip("hi80:Q", title="80% high", format=".3~r")],
     ))
@@ -133,7 +150,7 @@ def evidence_chart(bands: Sequence[dict[str, Any]], readings: Sequence[dict[str,
         points.mark_rule(color=READING, strokeWidth=1.2).encode(x=_x(), y=y("low"), y2=alt.Y2("high:Q")),
         points.mark_point(filled=True, size=36, color=READING, shape="diamond").encode(
             x=_x(), y=y("value"),
-            tooltip=[alt.Tooltip("date:N", title="date"), alt.Tooltip("value:Q", title="reading", format=".3~r"),
+            tooltip=[date_tooltip(title="date"), alt.Tooltip("value:Q", title="reading", format=".3~r"),
                      alt.Tooltip("low:Q", title="noise low", format=".3~r"),
                      alt.Tooltip("high:Q", title="noise high", format=".3~r"), alt.Tooltip("note:N", title="note")],
         ),

@@ -19,26 +19,51 @@ class Column:
     note: str | None = None  # shown as the header's tooltip
 
 
+class Table(Html):
+    """A table's markup, carrying its data downloads for the page to write (``files``)."""
+
+    files: tuple[tuple[str, bytes], ...] = ()
+
+
+def download_links(item_id: str) -> Html:
+    from horizon.report.pages.downloads import paths
+
+    csv_path, json_path = paths(item_id)
+    return Html(f'<span class="downloads">Data: {tag("a", "CSV", href=csv_path, download=True)} '
+                f'{tag("a", "JSON", href=json_path, download=True)}</span>')
+
+
 def table(rows: Sequence[Any], columns: Sequence[Column], *, table_id: str, caption: str | None = None,
-          row_id: Callable[[Any], str | None] | None = None) -> Html:
-    """A plain <table>; ``table_id`` is fixed by the caller so snapshots and links are stable."""
+          row_id: Callable[[Any], str | None] | None = None) -> Table:
+    """A plain <table>; ``table_id`` is fixed by the caller so snapshots and links are stable.
+
+    Each cell carries its column header (``data-label``), so on a phone the style sheet can
+    stack a row into labelled lines instead of squeezing every column into 390 px.
+    """
+    from horizon.report.pages.downloads import table_files
+
     def attrs(**values: Any) -> str:
-        return "".join(f' {k.rstrip("_")}="{esc(v)}"' for k, v in values.items() if v)
+        return "".join(f' {k.rstrip("_").replace("_", "-")}="{esc(v)}"' for k, v in values.items() if v)
 
     num = {c.header: attrs(class_="num" if c.numeric else None) for c in columns}
     head = "".join(
         f'<th scope="col"{num[c.header]}{attrs(title=c.note)}>{esc(c.header)}</th>' for c in columns
     )
     body = []
+    shown = []
     for row in rows:
         rid = row_id(row) if row_id else None
-        cells = "".join(f"<td{num[c.header]}>{esc(c.cell(row))}</td>" for c in columns)
+        values = [esc(c.cell(row)) for c in columns]
+        shown.append(values)
+        cells = "".join(f"<td{num[c.header]}{attrs(data_label=c.header)}>{v}</td>" for c, v in zip(columns, values))
         body.append(f"<tr{attrs(id=rid)}>{cells}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return Html(
+    out = Table(
         f'<div class="table-wrap"><table id="{esc(table_id)}">{cap}<thead><tr>{head}</tr></thead>'
-        f'<tbody>\n{chr(10).join(body)}\n</tbody></table></div>'
+        f'<tbody>\n{chr(10).join(body)}\n</tbody></table>{download_links(table_id)}</div>'
     )
+    out.files = table_files(table_id, caption, [c.header for c in columns], shown)
+    return out
 
 
 def ceiling_flag(estimate: float | None, ceiling_minutes: float) -> Html:
@@ -50,7 +75,8 @@ def ceiling_flag(estimate: float | None, ceiling_minutes: float) -> Html:
 
 def estimate_cell(estimate: float | None, ceiling_minutes: float, reason: str | None = None) -> Html:
     if estimate is None:
-        return tag("span", f"no finite horizon{f' ({reason})' if reason else ''}", class_="muted")
+        words = str(reason).replace("_", " ") if reason else ""  # "all_runs_failed" -> "all runs failed"
+        return tag("span", f"no finite horizon{f' ({words})' if words else ''}", class_="muted")
     flag = ceiling_flag(estimate, ceiling_minutes)
     return Html(esc(fmt_duration(estimate)) + (" " + flag if flag else ""))
 

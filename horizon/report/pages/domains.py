@@ -31,7 +31,7 @@ def build(ctx: Context) -> Page:
     rows = data.benchmark_horizons(ctx.con)
     if not rows:
         body.empty("No cross-domain horizons yet.", "horizon ingest <METR cross-domain all_data.csv>")
-        return Page("domains.html", "Domains", body.html())
+        return body.page("domains.html", "Domains", updated=ctx.last_updated)
     body.chart(
         Chart(
             "domains-horizons",
@@ -68,4 +68,4 @@ def build(ctx: Context) -> Page:
         )
     )
     ids = tuple(sorted({r.snapshot_id for r in rows}))
-    return Page("domains.html", "Domains", body.html(), tuple(body.charts), ids)
+    return body.page("domains.html", "Domains", ids, updated=ctx.last_updated)

@@ -28,15 +28,17 @@ def _evaluation(ctx: Context):
     return replace(ev, fit_id=latest_evaluation_id(ctx.con))
 
 
-def overview_board(ctx: Context) -> Html:
-    """The compact board the overview shows, linking here; empty without indicator data."""
+def overview_board(ctx: Context) -> tuple[Html, ...]:
+    """The compact board the overview shows, linking here; nothing without indicator data.
+
+    Separate parts, so the page collects the table's data downloads."""
     ev = _evaluation(ctx)
     if ev is None or not ev.series:
-        return Html("")
-    return Html(tag("h2", "AI R&D automation indicators", id="indicator-board-title") + "\n"
-                + board_table(ev, "overview-indicator-board") + "\n"
-                + tag("p", Html("The ladder of AI R&amp;D benchmarks and every series with its caveats: "
-                                + tag("a", "Indicators", href=FILENAME) + ".")))
+        return ()
+    return (tag("h2", "AI R&D automation indicators", id="indicator-board-title"),
+            board_table(ev, "overview-indicator-board"),
+            tag("p", Html("The ladder of AI R&amp;D benchmarks and every series with its caveats: "
+                          + tag("a", "Indicators", href=FILENAME) + ".")))
 
 
 def board_table(ev, table_id: str = "indicator-board") -> Html:
@@ -62,7 +64,7 @@ def _unit(br) -> str:
     return "minutes" if br.benchmark.kind == "horizon" else ("%" if br.saturation > 1 else "fraction")
 
 
-def ladder_tables(ev) -> Html:
+def ladder_tables(ev) -> list[Html]:
     from horizon.indicators.present import STATUS_WORDS, fmt_value, trend_text
 
     parts = []
@@ -86,7 +88,7 @@ def ladder_tables(ev) -> Html:
             ],
             table_id=f"ladder-rung-{r.number}",
         ))
-    return Html("\n".join(parts))
+    return parts
 
 
 def _ladder_records(ev) -> list[dict]:
@@ -139,7 +141,7 @@ def build(ctx: Context) -> Page:
     ev = _evaluation(ctx)
     if ev is None:
         body.empty("No indicator configuration (data/ladder.toml, data/indicators/series.toml) in this data directory.")
-        return Page(FILENAME, "AI R&D automation indicators", body.html())
+        return body.page(FILENAME, "AI R&D automation indicators", updated=ctx.last_updated)
     if not ev.series and not any(rr.benchmarks and rr.benchmarks[0].assessment.points for rr in ev.rungs):
         body.empty("No indicators in the store yet.", "horizon update")
     body.text("h2", "Indicator board", id="board")
@@ -152,7 +154,7 @@ def build(ctx: Context) -> Page:
                          indicator_charts.ladder_chart(records, title="Ladder scores as a share of each benchmark's ceiling"),
                          "Bounded scores of the ladder's benchmarks (rung: name), by model release date; the line joins "
                          "each benchmark's frontier. Horizon benchmarks are in the tables below."))
-    body.add(ladder_tables(ev))
+    body.add(*ladder_tables(ev))
 
     body.text("h2", "Inside the labs", id="labs")
     points, trends, order = _lab_records(ev)
@@ -178,4 +180,4 @@ def build(ctx: Context) -> Page:
             body.text("p", line)
         body.add(Html("</section>"))
     ids = tuple(sorted(set(ev.input_snapshots)))
-    return Page(FILENAME, "AI R&D automation indicators", body.html(), tuple(body.charts), ids)
+    return body.page(FILENAME, "AI R&D automation indicators", ids, updated=ctx.last_updated)

@@ -7,7 +7,7 @@ from typing import Any
 
 from horizon.report import data
 from horizon.report.context import Context
-from horizon.report.markup import Html, slug
+from horizon.report.markup import Html, fmt_duration, slug
 from horizon.report.pages.layout import Body, Chart, Page
 from horizon.report.tables import Column, estimate_cell, interval_cell, table
 
@@ -77,22 +77,36 @@ def fitted_horizons(fit_rows: list[dict[str, Any]], labels: dict[str, str]) -> l
     return out
 
 
+def logistic(z: float) -> float:
+    """1 / (1 + e^-z) without overflow for any finite z (a slope near zero makes z huge)."""
+    if z >= 0:
+        return 1 / (1 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1 + e)
+
+
 def curve_records(fit_rows: list[dict[str, Any]], labels: dict[str, str]) -> tuple[list[dict], list[dict]]:
-    """Fitted logistic curves and p50 rules, one per agent (the coefficients do not depend on level)."""
+    """Fitted logistic curves (drawn from the stored coefficients) and p50 rules, one per agent.
+
+    The p50 is the stored fitted horizon, never recomputed here: the fit knows when a slope is
+    too flat for a finite horizon (it stores none, with the reason), and 2^(-b0/b1) overflows.
+    """
     curves, rules = [], []
     seen = set()
+    p50 = {r["source_model"]: _first(r, "estimate", "horizon_minutes", "minutes") for r in fit_rows
+           if int(_first(r, "level") or 50) == 50}
     for r in fit_rows:
         b0, b1 = _first(r, "beta0", "intercept"), _first(r, "beta1", "slope")
-        if b0 is None or b1 is None or r["source_model"] in seen:
+        if b0 is None or b1 is None or r["source_model"] in seen or not (math.isfinite(b0) and math.isfinite(b1)):
             continue
         seen.add(r["source_model"])
         name = labels[r["source_model"]]
         for i in range(CURVE_POINTS):
             x = -4 + 15 * i / (CURVE_POINTS - 1)  # log2 minutes, 1/16 min to 2^11 min
-            p = 1 / (1 + math.exp(-(b0 + b1 * x)))
-            curves.append(dict(model=name, minutes=2.0**x, p=round(p, 6)))
-        if b1 != 0:
-            rules.append(dict(model=name, minutes=2.0 ** (-b0 / b1)))
+            curves.append(dict(model=name, minutes=2.0**x, p=round(logistic(b0 + b1 * x), 6)))
+        m = p50.get(r["source_model"])
+        if m is not None and math.isfinite(m) and m > 0:
+            rules.append(dict(model=name, minutes=m, horizon=fmt_duration(m)))
     return curves, rules
 
 
@@ -150,4 +164,4 @@ def build(ctx: Context) -> Page:
             body.empty("No fitted curves yet.", "horizon fit")
     else:
         body.empty("No run-level results yet, so no success curves.", "horizon ingest <METR all_runs.jsonl>")
-    return Page("models.html", "Models", body.html(), tuple(body.charts), tuple(sorted(used)))
+    return body.page("models.html", "Models", tuple(sorted(used)), updated=ctx.last_updated)

@@ -6,7 +6,7 @@ from typing import Any
 
 from horizon.report import data
 from horizon.report.context import Context
-from horizon.report.markup import Html, esc, fmt_number, tag
+from horizon.report.markup import Html, esc, fmt_days, fmt_days_interval, fmt_number, tag
 from horizon.report.pages import trenddata as td
 from horizon.report.pages.layout import Body, Chart, Page
 from horizon.report.tables import Column, table
@@ -24,13 +24,13 @@ def publisher_sentence(ctx: Context, claim: data.DoublingClaim) -> str:
     snap = ctx.snapshot(claim.snapshot_id)
     label = snap.vintage_label if snap else f"snapshot #{claim.snapshot_id}"
     interval = (
-        f" (95% interval {fmt_number(claim.ci_low)}–{fmt_number(claim.ci_high)} days)"
+        f" (95% interval {fmt_days_interval(claim.ci_low, claim.ci_high)} days)"
         if claim.ci_low is not None and claim.ci_high is not None else ""
     )
     sha = f", sha256 {snap.sha256[:12]}…" if snap else ""
     return (
         f"METR’s published doubling time of the frontier 50% time horizon ({claim.window_name}) is "
-        f"{fmt_number(claim.point_estimate)} days{interval}, as published in {label} (snapshot #{claim.snapshot_id}{sha})."
+        f"{fmt_days(claim.point_estimate)} days{interval}, as published in {label} (snapshot #{claim.snapshot_id}{sha})."
     )
 
 
@@ -43,6 +43,24 @@ def headline_box(value: str, detail: str, sentence: str) -> Html:
         '<button type="button" class="copy" data-copy="citation-text">Copy citation</button>'
         "</section>"
     )
+
+
+def news_line(ctx: Context) -> Html:
+    """One line on what the newest publication changed, linking to the changelog on the
+    Vintages page (``horizon.changes`` decides what changed; this only says it)."""
+    from horizon.changes import publication_changes
+
+    changes = publication_changes(ctx.con)
+    if not changes or changes[0].previous is None:
+        return Html("")
+    c = changes[0]
+    parts = [f"{len(c.revisions)} estimates revised"]
+    if c.models_added:
+        parts.append(f"{len(c.models_added)} models added")
+    if c.doubling_pct_change is not None:
+        parts.append(f"doubling time {c.doubling_pct_change:+.1f}%")
+    return Html(f'<p class="news">New in {esc(c.publication.version)} (against {esc(c.previous.version)}): '
+                f'{esc(", ".join(parts))}. {tag("a", "What changed", href="vintages.html#changelog")}.</p>')
 
 
 def build(ctx: Context) -> Page:
@@ -58,7 +76,7 @@ def build(ctx: Context) -> Page:
     fit50 = td.exponential(data.headline_trend(trends, 50))
     if fit50 and fit50.get("doubling_days"):
         body.add(headline_box(
-            f"{fmt_number(fit50['doubling_days'])} days",
+            f"{fmt_days(fit50['doubling_days'])} days",
             f"Doubling time of the frontier {fit50['level']}% horizon (horizon’s fit, ≈ {fmt_number(fit50.get('doubling_months'))} months)",
             citation_sentence(ctx, fit50),
         ))
@@ -66,17 +84,19 @@ def build(ctx: Context) -> Page:
         claims = [c for c in data.publisher_doubling_times(ctx.con) if latest_headline and c.snapshot_id == latest_headline.snapshot_id]
         claim = next((c for c in claims if c.window_name == "from_2023_on"), claims[0] if claims else None)
         if claim is not None:
-            body.add(headline_box(f"{fmt_number(claim.point_estimate)} days",
+            body.add(headline_box(f"{fmt_days(claim.point_estimate)} days",
                                   "Doubling time of the frontier 50% horizon, as published by METR", publisher_sentence(ctx, claim)))
             used.add(claim.snapshot_id)
         body.empty("horizon has not fitted its own trend yet; the figure above is the publisher’s.", "horizon trend")
 
+    body.add(news_line(ctx))
+
     from horizon.report.pages.indicators import overview_board
 
-    body.add(overview_board(ctx))  # the compact indicator board, linking to the indicators page
+    body.add(*overview_board(ctx))  # the compact indicator board, linking to the indicators page
     if not trends and latest_headline is None:
         body.empty("No horizons yet.", "horizon ingest <METR benchmark_results YAML>")
-        return Page("index.html", "Overview", body.html(), (), ())
+        return body.page("index.html", "Overview", updated=ctx.last_updated)
 
     for level in (50, 80):
         fit = td.exponential(data.headline_trend(trends, level))
@@ -117,7 +137,7 @@ def build(ctx: Context) -> Page:
             body.add(forecast_table(forecasts, level))
         elif fit is None:
             body.empty(f"No {level}% trend or forecast yet.", "horizon trend")
-    return Page("index.html", "Overview", body.html(), tuple(body.charts), tuple(sorted(used)))
+    return body.page("index.html", "Overview", tuple(sorted(used)), updated=ctx.last_updated)
 
 
 def forecast_table(forecasts: list[dict[str, Any]], level: int) -> Html:

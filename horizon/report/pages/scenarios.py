@@ -11,7 +11,7 @@ from typing import Any
 from horizon.errors import HorizonError
 from horizon.report import data
 from horizon.report.context import Context
-from horizon.report.markup import Html, esc, fmt_duration, fmt_number, tag
+from horizon.report.markup import Html, esc, fmt_days, fmt_days_interval, fmt_duration, tag
 from horizon.report.pages.layout import Body, Chart, Page
 from horizon.report.tables import Column, table
 
@@ -61,7 +61,7 @@ def build(ctx: Context) -> Page:
         stored = None
     if stored is None:
         body.empty("No scenarios yet.", "horizon scenarios")
-        return Page(FILENAME, TITLE, body.html())
+        return body.page(FILENAME, TITLE, updated=ctx.last_updated)
     run = stored.run
     outcomes = stored.outcomes
     names = [o["scenario"] for o in outcomes]
@@ -70,8 +70,8 @@ def build(ctx: Context) -> Page:
     body.add(Html(
         '<section class="headline" aria-labelledby="scenario-run">'
         f'<div id="scenario-run" class="muted">Scenarios fit #{stored.fit_id}, starting {esc(run["start_date"].isoformat())}</div>'
-        f"<p>Started from the 80% horizon trend doubling every {esc(fmt_number(run['doubling_days']))} days (95% interval "
-        f"{esc(fmt_number(run['doubling_ci_low']))}–{esc(fmt_number(run['doubling_ci_high']))}, {esc(run['interval_method'])}), "
+        f"<p>Started from the 80% horizon trend doubling every {esc(fmt_days(run['doubling_days']))} days (95% interval "
+        f"{esc(fmt_days_interval(run['doubling_ci_low'], run['doubling_ci_high']))}, {esc(run['interval_method'])}), "
         f"{esc(fmt_duration(run['h_start_minutes']))} at the start date; {run['n_draws']:,} bootstrap draws of that trend"
         + (", with every parameter drawn over its stated range" if run["param_draws"] else "")
         + f", seed {run['seed']}. Parameters: <code>{esc(json.loads(stored.fit['params'])['parameters']['file'])}</code>.</p>"
@@ -124,7 +124,7 @@ def build(ctx: Context) -> Page:
     body.text("h2", "Parameters")
     body.add(parameter_table(stored.parameters))
     ids = tuple(sorted(s["snapshot_id"] for s in stored.snapshots))
-    return Page(FILENAME, TITLE, body.html(), tuple(body.charts), ids)
+    return body.page(FILENAME, TITLE, ids, updated=ctx.last_updated)
 
 
 def _equations(lines: list[str]) -> Html:

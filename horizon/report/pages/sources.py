@@ -68,7 +68,7 @@ def build(ctx: Context) -> Page:
             )
         )
     ids = tuple(s.snapshot_id for s in ctx.snapshots)
-    return Page("sources.html", "Sources and methods", body.html(), (), ids)
+    return body.page("sources.html", "Sources and methods", ids, updated=ctx.last_updated)
 
 
 def snapshots_table(snapshots: list[data.Snapshot]) -> Html:

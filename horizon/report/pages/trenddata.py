@@ -12,6 +12,9 @@ from horizon.report.context import Context
 from horizon.trend.rules import day_number, slope_for_doubling
 
 CURVE_STEP_DAYS = 30  # a point a month draws every form smoothly at this width
+# ln-minutes beyond which a curve is off every axis (and math.exp would overflow near 709):
+# a stored form that diverges is drawn up to there, never computed past it.
+MAX_LN_MINUTES = 60.0
 
 
 def day(d: date) -> float:
@@ -55,7 +58,7 @@ def point_records(points: list[dict[str, Any]], ceiling: float) -> list[dict[str
         out.append(
             dict(model=p["name"], date=iso(p["release_date"]), estimate=p["estimate"], low=p.get("ci_low"),
                  high=p.get("ci_high"), frontier=bool(p.get("on_frontier")), beyond=p["estimate"] > ceiling,
-                 used=bool(p.get("used")), reason=p.get("excluded_reason"))
+                 used=bool(p.get("used")), reason=p.get("excluded_reason"), lab=p.get("organisation"))
         )
     return out
 
@@ -63,7 +66,7 @@ def point_records(points: list[dict[str, Any]], ceiling: float) -> list[dict[str
 def headline_records(horizons: list[data.Horizon], level: int, ceiling: float) -> list[dict[str, Any]]:
     return [
         dict(model=h.name, date=iso(h.release_date), estimate=h.estimate, low=h.ci_low, high=h.ci_high,
-             frontier=bool(h.frontier), beyond=h.estimate > ceiling)
+             frontier=bool(h.frontier), beyond=h.estimate > ceiling, lab=h.organisation)
         for h in horizons
         if h.level == level and h.estimate is not None and h.release_date is not None
     ]
@@ -87,14 +90,15 @@ def trend_records(fit: dict[str, Any], end: date | None = None) -> list[dict[str
     centre_y = curve_values(fit["form"], params(fit), [centre_x])[0] if band else None
     out = []
     for d, x, y in zip(grid, days, fitted):
-        if y is None:
+        if y is None or abs(y) > MAX_LN_MINUTES:
             continue
         rec = dict(date=iso(d), fit=math.exp(y), low=None, high=None)
         if band and centre_y is not None:
             steep, shallow = slope_for_doubling(low_d), slope_for_doubling(high_d)
             a = centre_y + steep * (x - centre_x)
             b = centre_y + shallow * (x - centre_x)
-            rec["low"], rec["high"] = math.exp(min(a, b)), math.exp(max(a, b))
+            if abs(a) <= MAX_LN_MINUTES and abs(b) <= MAX_LN_MINUTES:
+                rec["low"], rec["high"] = math.exp(min(a, b)), math.exp(max(a, b))
         out.append(rec)
     return out
 

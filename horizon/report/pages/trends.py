@@ -7,7 +7,7 @@ from typing import Any
 
 from horizon.report import data
 from horizon.report.context import Context
-from horizon.report.markup import Html, esc, fmt_number
+from horizon.report.markup import Html, esc, fmt_days, fmt_number
 from horizon.report.pages import trenddata as td
 from horizon.report.pages.layout import Body, Chart, Page
 from horizon.report.tables import Column, table
@@ -19,9 +19,7 @@ def _order(fits: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _days(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return "∞ (not growing)" if math.isinf(value) else fmt_number(value)
+    return fmt_days(value)
 
 
 def forms_table(fits: list[dict[str, Any]], level: str) -> Html:
@@ -56,7 +54,7 @@ def build(ctx: Context) -> Page:
     trends = data.latest_trend_fits(ctx.con)
     if not trends:
         body.empty("No trend fits yet.", "horizon trend")
-        return Page("trends.html", "Trends", body.html())
+        return body.page("trends.html", "Trends", updated=ctx.last_updated)
     used: set[int] = set()
     for level, kind in sorted(trends, key=lambda k: (k[0], k[1] != "published")):
         fits = _order(trends[(level, kind)])
@@ -115,4 +113,4 @@ def build(ctx: Context) -> Page:
             )
         else:
             body.empty("No backtest predictions for this fit.")
-    return Page("trends.html", "Trends", body.html(), tuple(body.charts), tuple(sorted(used)))
+    return body.page("trends.html", "Trends", tuple(sorted(used)), updated=ctx.last_updated)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from horizon.changes import DoublingFigure, PublicationChange, publication_changes
 from horizon.report import data
 from horizon.report.context import Context
-from horizon.report.markup import Html, fmt_number, slug
+from horizon.report.markup import Html, esc, fmt_days, fmt_days_interval, fmt_duration, slug, tag
 from horizon.report.pages.layout import Body, Chart, Page
 from horizon.report.tables import Column, estimate_cell, table
 
@@ -60,10 +61,11 @@ def build(ctx: Context) -> Page:
     headline = data.headline_snapshots(ctx.con, list(ctx.snapshots))
     if not headline:
         body.empty("No published headline results yet.", "horizon ingest <METR benchmark_results YAML>")
-        return Page("vintages.html", "Vintages", body.html())
+        return body.page("vintages.html", "Vintages", updated=ctx.last_updated)
     order = [s.snapshot_id for s in headline]
     labels = [ctx.vintage_label(sid) for sid in order]
     horizons = data.published_horizons(ctx.con)
+    changelog(body, publication_changes(ctx.con), ctx.ceiling_minutes)
     if len(order) == 1:
         body.empty("Only one published version has been ingested, so there is nothing to compare yet.",
                    "horizon ingest <an older or newer copy of the file>")
@@ -106,15 +108,15 @@ def build(ctx: Context) -> Page:
                 [
                     Column("Version", lambda r: r["vintage"]),
                     Column("Window", lambda r: r["window"]),
-                    Column("Doubling time (days)", lambda r: fmt_number(r["days"]), numeric=True),
-                    Column("95% interval (days)", lambda r: "–" if r["low"] is None else f"{fmt_number(r['low'])} – {fmt_number(r['high'])}", numeric=True),
+                    Column("Doubling time (days)", lambda r: fmt_days(r["days"]), numeric=True),
+                    Column("95% interval (days)", lambda r: fmt_days_interval(r["low"], r["high"]), numeric=True),
                 ],
                 table_id="vintages-doubling-table",
             )
         )
     else:
         body.empty("No published doubling times in the ingested files.")
-    return Page("vintages.html", "Vintages", body.html(), tuple(body.charts), tuple(order))
+    return body.page("vintages.html", "Vintages", tuple(order), updated=ctx.last_updated)
 
 
 def changes_table(ctx: Context, records: list[dict], labels: list[str]) -> Html:
@@ -143,3 +145,58 @@ def changes_table(ctx: Context, records: list[dict], labels: list[str]) -> Html:
     columns.append(Column("Last revision", last_change, numeric=True, note="change between the last two versions listing the model"))
     return table(revised, columns, table_id="vintages-p50-table",
                  caption="p50 horizon of each model listed in more than one version", row_id=lambda m: "vintage-" + slug(m))
+
+
+def _figure(f: DoublingFigure | None) -> str:
+    if f is None or f.days is None:
+        return "none"
+    source = f"horizon’s trend fit #{f.fit_id}" if f.source == "trend" else "as published by METR"
+    interval = f", 95% interval {fmt_days_interval(f.ci_low, f.ci_high)}" if f.ci_low is not None else ""
+    return f"{fmt_days(f.days)} days ({source}{interval})"
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return ", ".join(names) if names else "none"
+
+
+def changelog(body: Body, changes: tuple[PublicationChange, ...], ceiling_minutes: float) -> None:
+    """Per publication, newest first: models added and dropped, estimates revised (with the %
+    change) and the headline doubling time moving. ``horizon.changes`` decides every rule
+    (publication order, what counts as a revision, which doubling times compare); this only
+    shows its answer, the same one `horizon update` prints."""
+    body.text("h2", "What changed in each publication", id="changelog")
+    if not changes:
+        body.empty("No publications yet.")
+        return
+    for c in changes:
+        pub = c.publication
+        anchor = f"changes-{pub.publication_id}"
+        body.text("h3", pub.version or f"publication #{pub.publication_id}", id=anchor)
+        if c.previous is None:
+            body.text("p", f"First publication of {pub.suite or 'its suite'} in the store: {pub.n_models} models with a "
+                           f"50% estimate. Doubling time: {_figure(c.doubling_now)}.")
+            continue
+        moved = c.doubling_pct_change
+        moved_text = "" if moved is None else f" ({moved:+.1f}%)"
+        items = [
+            f"Compared with {c.previous.version}.",
+            f"Models added: {_names(c.models_added)}.",
+            f"Models dropped: {_names(c.models_dropped)}.",
+            f"Estimates revised: {len(c.revisions)}.",
+            f"Doubling time: {_figure(c.doubling_then)} → {_figure(c.doubling_now)}{moved_text}.",
+        ]
+        body.add(Html("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"))
+        if c.revisions:
+            body.add(table(
+                list(c.revisions),
+                [
+                    Column("Model", lambda r: r.model),
+                    Column("Level", lambda r: f"p{r.level}", numeric=True),
+                    Column("Before", lambda r: fmt_duration(r.old_minutes), numeric=True),
+                    Column("After", lambda r: estimate_cell(r.new_minutes, ceiling_minutes), numeric=True),
+                    Column("Change", lambda r: tag("span", f"{r.pct_change:+.1f}%",
+                                                   class_="down" if r.pct_change < 0 else "up"), numeric=True),
+                ],
+                table_id=f"changes-{pub.publication_id}-revisions",
+                caption=f"Estimates revised in {pub.version} against {c.previous.version}, largest change first.",
+            ))

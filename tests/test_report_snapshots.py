@@ -57,7 +57,8 @@ EXPECTED_CHARTS = [
     "trends-backtest-p80", "trends-forms-p50", "trends-forms-p80", "vintages-doubling", "vintages-p50", "vintages-p80",
 ]
 EXPECTED_TABLES = [
-    "changes-2-revisions", "domains-table", "fits-table", "forecasts-p50", "forecasts-p80", "models-fitted", "models-s2",
+    "changes-2-revisions", "domains-table", "fits-table", "forecast-intervals-p50", "forecast-intervals-p80", "models-fitted",
+    "models-s2",
     "snapshots-table", "thresholds-table", "trend-forms-p50", "trend-forms-p80", "vintages-doubling-table",
     "vintages-p50-table",
 ]

@@ -186,6 +186,8 @@ figure.chart figcaption a { margin-right: .6rem; }
 .updated { margin: -.3rem 0 .8rem; font-size: .9rem; }
 .table-wrap { overflow-x: auto; margin: .75rem 0 1.5rem; }
 .downloads { font-size: .85rem; color: var(--muted); }
+aside.warnings { border-left: 4px solid var(--flag); background: #fff8e6; padding: .5rem 1rem; margin: 1rem 0; }
+aside.warnings ul { margin: .3rem 0; padding-left: 1.2rem; }
 .downloads a { margin-right: .5rem; }
 .table-wrap .downloads { display: block; margin-top: .3rem; }
 table { border-collapse: collapse; font-size: .9rem; min-width: 50%; max-width: 100%; }

@@ -66,6 +66,11 @@ class Body:
         self.files.extend(chart_files(chart.chart_id, chart.title, chart.spec))
         self.parts.append(figure(chart))
 
+    def section(self, section: Any) -> None:
+        """A ``horizon.report.uncertainty.Section``: its HTML, its download links and files."""
+        self.parts.extend((esc(section.html), esc(section.links())))
+        self.files.extend(section.files())
+
     def empty(self, message: str, command: str | None = None) -> None:
         """The note a page shows where its data does not exist yet."""
         hint = Html(f" Run <code>{esc(command)}</code> to fill it in.") if command else ""

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from horizon.report import data
+from horizon.report import data, uncertainty
 from horizon.report.context import Context
 from horizon.report.markup import Html, esc, fmt_days, fmt_days_interval, fmt_number, tag
 from horizon.report.pages import trenddata as td
 from horizon.report.pages.layout import Body, Chart, Page
-from horizon.report.tables import Column, table
 
 
 def citation_sentence(ctx: Context, fit: dict[str, Any]) -> str:
@@ -80,6 +79,8 @@ def build(ctx: Context) -> Page:
             f"Doubling time of the frontier {fit50['level']}% horizon (horizon’s fit, ≈ {fmt_number(fit50.get('doubling_months'))} months)",
             citation_sentence(ctx, fit50),
         ))
+        body.section(uncertainty.doubling_interval(ctx.con, fit50["fit_id"]))
+        body.section(uncertainty.warnings(ctx.con, fit50["fit_id"]))
     else:
         claims = [c for c in data.publisher_doubling_times(ctx.con) if latest_headline and c.snapshot_id == latest_headline.snapshot_id]
         claim = next((c for c in claims if c.window_name == "from_2023_on"), claims[0] if claims else None)
@@ -133,33 +134,10 @@ def build(ctx: Context) -> Page:
                 caption,
             )
         )
-        if forecasts:
-            body.add(forecast_table(forecasts, level))
+        if forecasts and fit is not None:
+            body.section(uncertainty.forecast(ctx.con, fit["fit_id"]))
         elif fit is None:
             body.empty(f"No {level}% trend or forecast yet.", "horizon trend")
     return body.page("index.html", "Overview", tuple(sorted(used)), updated=ctx.last_updated)
 
 
-def forecast_table(forecasts: list[dict[str, Any]], level: int) -> Html:
-    rows_ = [f for f in forecasts if f["form"] == "exponential"]
-
-    def span(lo, hi) -> str:
-        if lo is None:
-            return "–"
-        return f"{td.iso(lo)} – {td.iso(hi) if hi is not None else 'not reached'}"
-
-    def flag(f) -> Html:
-        return tag("span", "▲ beyond ceiling", class_="flag", title="threshold above the suite’s measurable ceiling") if f["beyond_ceiling"] else Html("")
-
-    return table(
-        rows_,
-        [
-            Column("Threshold", lambda f: Html(esc(f["label"]) + " " + flag(f))),
-            Column("Trend reaches it", lambda f: td.iso(f.get("date_point")) or "never", numeric=True),
-            Column("80% interval", lambda f: span(f.get("lo80"), f.get("hi80")), numeric=True),
-            Column("95% interval", lambda f: span(f.get("lo95"), f.get("hi95")), numeric=True),
-            Column("Source", lambda f: tag("a", "source", href=f["source"])),
-        ],
-        table_id=f"forecasts-p{level}",
-        caption=f"When the exponential {level}% trend reaches each threshold (as of {td.iso(rows_[0]['as_of']) if rows_ else '–'}).",
-    )

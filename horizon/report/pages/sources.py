@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from horizon.report import data
+from horizon.report import data, uncertainty
 from horizon.report.context import Context
 from horizon.report.markup import Html, esc, fmt_duration, tag
 from horizon.report.pages.layout import Body, Page
@@ -51,6 +51,7 @@ def build(ctx: Context) -> Page:
     body.text("h2", "Method choices")
     items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in METHODS)
     body.add(Html(f'<dl class="methods">{items}</dl>'))
+    body.section(uncertainty.coverage(ctx.con, "h2"))
 
     if ctx.thresholds:
         body.text("h2", "Thresholds")

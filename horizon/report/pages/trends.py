@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from horizon.report import data
+from horizon.report import data, uncertainty
 from horizon.report.context import Context
-from horizon.report.markup import Html, esc, fmt_days, fmt_number
+from horizon.report.markup import Html, fmt_days, fmt_number
 from horizon.report.pages import trenddata as td
 from horizon.report.pages.layout import Body, Chart, Page
 from horizon.report.tables import Column, table
@@ -83,15 +83,8 @@ def build(ctx: Context) -> Page:
             )
         )
         body.add(forms_table(fits, f"{level}{suffix}"))
-        piecewise = next((f for f in fits if f["form"] == "piecewise"), None)
-        body.text("h3", "Break test")
-        if piecewise and piecewise.get("p_value") is not None:
-            body.add(Html(
-                f"<p>Estimated break: <strong>{esc(td.iso(piecewise.get('break_date')))}</strong>; "
-                f"p-value {esc(fmt_number(piecewise['p_value'], 3))}. {esc(piecewise.get('break_test') or '')}</p>"
-            ))
-        else:
-            body.empty("No break test for this fit (too few points for two segments).")
+        body.section(uncertainty.break_test(ctx.con, fit_id))
+        body.section(uncertainty.publisher_check(ctx.con, fit_id))
         body.text("h3", "Backtest")
         bt = data.trend_backtests(ctx.con, fit_id)
         records = [

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from horizon.report.markup import Html, esc, join, tag
+from horizon.report.tables import Column, Table, table
 from horizon.trend.stored import named_rows
 
 DATA_DIR = "data"
@@ -36,14 +37,19 @@ class Section:
     stem: str = ""
 
     def files(self) -> tuple[tuple[str, bytes], ...]:
-        """(path relative to the site, content) for ``Page.files``; none when there are no rows."""
+        """(path relative to the site, content) for ``Page.files``: the downloads of its tables
+        (exactly the cells shown); a section without a table, its rows; none without either."""
+        tables = tuple(getattr(self.html, "files", ()))
+        if tables:
+            return tables
         if not self.rows or not self.stem:
             return ()
         return ((f"{DATA_DIR}/{self.stem}.csv", csv_bytes(self.rows)), (f"{DATA_DIR}/{self.stem}.json", json_bytes(self.rows)))
 
     def links(self) -> Html:
-        """"Download: CSV JSON" pointing at ``files()``; empty when there is nothing to download."""
-        if not self.files():
+        """"Download: CSV JSON" pointing at ``files()``; empty when there is nothing to download
+        or its tables link their own."""
+        if not self.files() or getattr(self.html, "files", ()):
             return Html("")
         parts = [tag("a", kind, href=path) for path, kind in zip((p for p, _ in self.files()), ("CSV", "JSON"))]
         return Html(f'<p class="downloads">Download the table: {join(parts, " ")}</p>')
@@ -120,32 +126,25 @@ def empty_note(text: str) -> Html:
 
 
 def section(section_id: str, heading: str, heading_tag: str, *parts: Html) -> Html:
+    """The fragment, carrying the data downloads of the tables inside it (``Table.files``)."""
     head = tag(heading_tag, heading) if heading_tag else Html("")
-    return Html(f'<section class="uncertainty" id="{esc(section_id)}">{head}\n' + "\n".join(esc(p) for p in parts) + "\n</section>")
+    out = Table(f'<section class="uncertainty" id="{esc(section_id)}">{head}\n' + "\n".join(esc(p) for p in parts)
+                + "\n</section>")
+    out.files = tuple(f for p in parts for f in getattr(p, "files", ()))
+    return out
 
 
 def simple_table(headers: Sequence[str], body: Sequence[Sequence[Any]], *, table_id: str, caption: str = "",
-                 numeric: Sequence[bool] = (), row_ids: Sequence[str | None] = (), notes: Sequence[str | None] = ()) -> Html:
-    """A plain <table>: every header and cell escaped unless built as ``Html``; ``numeric``
-    marks right-aligned columns (class "num"), as the pages' own tables do."""
-    num = [bool(numeric[i]) if i < len(numeric) else False for i in range(len(headers))]
-
-    def cls(i: int) -> str:
-        return ' class="num"' if num[i] else ""
-
-    def title(i: int) -> str:
-        note = notes[i] if i < len(notes) else None
-        return f' title="{esc(note)}"' if note else ""
-
-    head = "".join(f'<th scope="col"{cls(i)}{title(i)}>{esc(h)}</th>' for i, h in enumerate(headers))
-    lines = []
-    for r, cells in enumerate(body):
-        rid = row_ids[r] if r < len(row_ids) else None
-        attr = f' id="{esc(rid)}"' if rid else ""
-        lines.append(f"<tr{attr}>" + "".join(f"<td{cls(i)}>{esc(c)}</td>" for i, c in enumerate(cells)) + "</tr>")
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return Html(f'<div class="table-wrap"><table id="{esc(table_id)}">{cap}<thead><tr>{head}</tr></thead>'
-                f"<tbody>\n" + "\n".join(lines) + "\n</tbody></table></div>")
+                 numeric: Sequence[bool] = (), row_ids: Sequence[str | None] = (), notes: Sequence[str | None] = ()) -> Table:
+    """A table of given cells through the pages' own table (labelled cells on a phone, a CSV and
+    JSON download of exactly the cells shown); ``numeric`` marks right-aligned columns."""
+    columns = [
+        Column(h, lambda r, i=i: body[r][i], numeric=bool(numeric[i]) if i < len(numeric) else False,
+               note=notes[i] if i < len(notes) else None)
+        for i, h in enumerate(headers)
+    ]
+    return table(range(len(body)), columns, table_id=table_id, caption=caption or None,
+                 row_id=lambda r: row_ids[r] if r < len(row_ids) else None)
 
 
 # --- small readers ---------------------------------------------------------------------------------

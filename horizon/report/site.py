@@ -48,7 +48,8 @@ def default_out_dir(config: Config) -> Path:
 
 def source_line(ctx: Context, page: layout.Page) -> str:
     """What an exported image of ``page`` says about where its data came from: the snapshots
-    the page credits (retracted ones count nowhere), else every snapshot in the store."""
+    the page credits (retracted ones count nowhere), else every snapshot in the store. Short
+    enough not to widen the image: at most two publishers are named, newest first."""
     credited = [s for i in page.snapshot_ids if (s := ctx.snapshot(i)) is not None and s.retracted_at is None]
     if not credited:
         credited = [s for s in ctx.snapshots if s.retracted_at is None]
@@ -57,10 +58,14 @@ def source_line(ctx: Context, page: layout.Page) -> str:
         return f"Source: {tool}"
     if len(credited) == 1:
         return f"Source: {credited[0].vintage_label} · {tool}"
-    publishers = sorted({s.publisher_label or s.source_kind for s in credited})
-    dates = [s.vintage_date for s in credited if s.vintage_date is not None]
-    newest = f", newest {max(dates).isoformat()}" if dates else ""
-    return f"Source: {', '.join(publishers)} ({len(credited)} snapshots{newest}) · {tool}"
+    newest: dict[str, str] = {}
+    for s in credited:
+        name = s.publisher_label or s.source_kind
+        newest[name] = max(newest.get(name, ""), s.vintage_date.isoformat() if s.vintage_date else "")
+    names = sorted(newest, key=lambda n: (newest[n], n), reverse=True)
+    named = ", ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")
+    latest = max(newest.values())
+    return f"Source: {named} ({len(credited)} snapshots{', newest ' + latest if latest else ''}) · {tool}"
 
 
 def build_site(con: duckdb.DuckDBPyConnection, config: Config, out_dir: str | Path | None = None, *,

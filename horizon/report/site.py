@@ -84,10 +84,15 @@ def build_site(con: duckdb.DuckDBPyConnection, config: Config, out_dir: str | Pa
     """
     out = Path(out_dir) if out_dir is not None else default_out_dir(config)
     cache = Path(cache_dir) if cache_dir is not None else config.cache_dir
+    staged = None
     try:
         with atomic_dir.replaced(out, on_wait=on_wait) as staging:
+            staged = staging.site
             pages, charts = _build(con, config, staging, export=export, bundle_in_child=bundle_in_child, cache=cache)
             files = sorted(p.relative_to(staging.site).as_posix() for p in staging.site.rglob("*") if p.is_file())
+    except HorizonError as exc:
+        # Name the site, not the staging directory the reader never sees.
+        raise HorizonError(str(exc).replace(str(staged), str(out)) if staged else str(exc)) from exc
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
         raise HorizonError(f"{out}: could not write the report site: {reason}; the previous site, if any,"

@@ -8,7 +8,7 @@ from horizon.cli import cli, emit_json, json_option, notice
 
 
 @cli.command("report")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+@click.option("--out", "out_dir", type=click.Path(), default=None,
               help="Directory for the site (default: reports/site under the configured reports directory).")
 @click.option("--no-export", is_flag=True, help="Skip the SVG/PNG export of each chart (faster previews).")
 @json_option

@@ -153,6 +153,8 @@ def replaced(target: Path, *, on_wait: Callable[[str], None] | None = None,
     """
     target = Path(os.path.realpath(target))  # a symlinked site directory: replace where it points
     parent = target.parent
+    if parent == target:
+        raise HorizonError(f"{target}: the file system root cannot be the report site; choose a new or empty directory")
     if os.path.lexists(target) and not target.is_dir():
         raise HorizonError(f"{target}: expected a directory for the report site, found a file")
     try:

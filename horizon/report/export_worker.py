@@ -5,7 +5,9 @@ vl-convert, beside the page builder; ``python -P export_worker.py bundle PARENT_
 writes the Vega bundle to OUT. Either dies with its parent: on Linux the kernel sends it
 SIGKILL when the parent exits, however it exits (PR_SET_PDEATHSIG, set first thing, then a
 check that the parent did not exit before); elsewhere a thread checks the parent every
-half second. So no child outlives a killed `horizon report`.
+half second. So no child outlives a killed `horizon report`. (Linux ties the signal to the
+parent's thread that started the child: the build starts its children from the thread it
+runs in, which lives as long as the build.)
 
 Run as a script, never imported by the package: it needs only
 the standard library and vl-convert, so it starts in a few milliseconds and warms vl-convert's

@@ -104,6 +104,9 @@ class ChartSpecs:
             pass  # a cache that cannot be written only makes the next build slower
 
     def _prune(self) -> None:
+        from horizon.report.export import remove_stale_partials
+
+        remove_stale_partials(self.directory)
         entries = [p for p in self.directory.glob("*.json") if p.is_file()]
         if len(entries) <= MAX_ENTRIES:
             return

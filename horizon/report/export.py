@@ -25,6 +25,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
@@ -138,6 +139,18 @@ class ImageCache:
         for p in entries[: max(0, len(entries) - MAX_CACHED)]:
             for suffix in (".svg", ".png", ".sha256"):
                 p.with_suffix(suffix).unlink(missing_ok=True)
+        remove_stale_partials(self.directory)
+
+
+def remove_stale_partials(directory: Path, age_s: float = 3600.0) -> None:
+    """Half-written ``*.tmp`` files that a killed build left in a cache directory; an hour old,
+    so never one that a build running now is writing."""
+    for p in directory.glob("*.tmp"):
+        try:
+            if time.time() - p.stat().st_mtime > age_s:
+                p.unlink()
+        except OSError:
+            pass
 
 
 def _read_exact(path: Path) -> str:

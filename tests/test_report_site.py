@@ -111,6 +111,26 @@ def test_every_chart_is_exported_as_svg_and_png_and_linked(site):
         assert f'href="charts/{chart_id}.svg"' in pages and f'href="charts/{chart_id}.png"' in pages
 
 
+def test_exported_images_name_their_source_and_the_page_charts_do_not_change(site):
+    pages = "".join(html_files(site).values())
+    assert "Source: " not in pages  # the in-page specs are the charts as built
+    for chart_id in site.charts:
+        svg = (site.out_dir / "charts" / f"{chart_id}.svg").read_text(encoding="utf-8")
+        line = re.search(r">(Source: [^<]*)</text>", svg)
+        assert line and line.group(1).endswith(f" · horizon {__version__}"), chart_id
+        assert "METR" in line.group(1), chart_id
+
+
+def test_a_symlinked_site_directory_is_replaced_where_it_points_and_stays_a_link(store, cache, tmp_path):
+    con, config = store
+    real = tmp_path / "www" / "site"
+    real.mkdir(parents=True)
+    link = tmp_path / "site"
+    link.symlink_to(real, target_is_directory=True)
+    build_site(con, config, link, export=False, cache_dir=cache)
+    assert link.is_symlink() and (real / "index.html").is_file()
+
+
 def test_rebuilding_takes_exports_from_the_cache_and_keeps_nothing_of_the_old_site(store, site, cache, tmp_path,
                                                                                     monkeypatch):
     import shutil

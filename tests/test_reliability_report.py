@@ -146,23 +146,32 @@ def staged_files(out: Path) -> int:
     return count
 
 
+def site_state(out: Path) -> tuple:
+    """What a reader of ``out`` could notice changing: the directory itself and every file's
+    identity, size and modification time."""
+    try:
+        entries = [(p.as_posix(), p.stat().st_ino, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(out.rglob("*"))]
+        return out.stat().st_ino, tuple(entries)
+    except OSError:
+        return ("changing",)
+
+
 def kill_at(process: subprocess.Popen, out: Path, event: str, value: float, total_files: int) -> None:
     """SIGKILL ``process`` at a moment of its build: ``value`` seconds after it started
-    ("start"), once its staging directories (the site and scratch) hold ``value`` times as
-    many files as the site ("staged"), or ``value`` seconds after the new site took the old one's place ("swapped")."""
+    ("after"); once its staging directories (the site and scratch) hold ``value`` times as
+    many files as the site ("staged"); or ``value`` seconds after the site at ``out`` first
+    changes in any way ("changed": the swap, or, in a build that writes in place, its first
+    write). A "staged" kill comes at the first change of ``out`` at the latest."""
     started = time.monotonic()
-    before = out.stat().st_ino
+    before = site_state(out)
     while process.poll() is None and time.monotonic() - started < 120:
-        if event == "start" and time.monotonic() - started >= value:
+        if event == "after":
+            if time.monotonic() - started >= value:
+                break
+        elif event == "staged" and staged_files(out) >= value * total_files:
             break
-        if event == "staged" and staged_files(out) >= value * total_files:
-            break
-        try:
-            swapped = out.stat().st_ino != before
-        except FileNotFoundError:
-            swapped = False  # must never be seen: the kill matrix reports the missing site
-        if event in ("staged", "swapped") and swapped:
-            if event == "swapped":
+        elif site_state(out) != before:
+            if event == "changed":
                 time.sleep(value)
             break
         time.sleep(0.002)  # leave the CPU to the build
@@ -170,36 +179,43 @@ def kill_at(process: subprocess.Popen, out: Path, event: str, value: float, tota
     process.communicate(timeout=60)
 
 
-# Moments spread over a build: start-up, the staging directory filling up (its pages, the
-# bundle and exported images; with the cache holding B's charts, or the worker drawing them),
-# just before the swap, and just after it while the old site is removed.
+# Moments spread over a build of B over A's site: fractions of an uninterrupted build's time;
+# the staging directory filling up (its pages, the bundle and exported images, with the cache
+# holding B's charts or with the worker drawing them); and the first change at the output
+# path and just after it (while the old site is removed).
 KILL_POINTS = (
-    [("warm", "start", t) for t in (0.3, 0.8)]
+    [("warm", "fraction", f) for f in (0.3, 0.6, 0.8, 0.9, 1.0)]
     + [("warm", "staged", f) for f in (0.0, 0.2, 0.4, 0.6, 0.8, 0.95, 1.0)]
-    + [("warm", "swapped", t) for t in (0.0, 0.002, 0.02)]
+    + [("warm", "changed", t) for t in (0.0, 0.002, 0.02)]
     + [("cold", "staged", f) for f in (0.3, 0.7, 1.0)]
-    + [("cold", "swapped", 0.0)]
+    + [("cold", "changed", 0.0)]
 )
 
 
 @needs_proc
 def test_kill_9_at_any_moment_leaves_exactly_the_old_or_the_new_site_and_no_process(stores, tmp_path):
+    out, cache = old_site(stores, tmp_path / "timing", warm=True)
+    started = time.monotonic()
+    assert stores.run("B", out, cache).returncode == 0
+    took = time.monotonic() - started
     outcomes = []
     for n, (cache_kind, event, value) in enumerate(KILL_POINTS):
         out, cache = old_site(stores, tmp_path / f"k{n}", warm=cache_kind == "warm")
         marker = uuid.uuid4().hex
         process = stores.start("B", out, cache, marker)
+        if event == "fraction":
+            event, value = "after", took * value
         kill_at(process, out, event, value, sum(1 for v in stores.new.values() if v != "dir"))
         found = manifest(out) if out.is_dir() else None
         outcome = "old" if found == stores.old else "new" if found == stores.new else "MIXED" if found else "MISSING"
-        outcomes.append((cache_kind, event, value, outcome, process.returncode, no_survivors(marker)))
+        outcomes.append((cache_kind, event, round(value, 3), outcome, process.returncode, no_survivors(marker)))
     bad = [o for o in outcomes if o[3] not in ("old", "new") or o[5]]
     assert bad == [], outcomes
     assert {o[3] for o in outcomes} == {"old", "new"}, f"the kills missed the swap: {outcomes}"
 
     # The next build cleans up what the killed one left and keeps nothing of it: from store A
     # (after a killed build of B) it gives exactly A's site.
-    for n in (8,):
+    for n in (10,):
         out = tmp_path / f"k{n}" / "reports" / "site"
         done = stores.run("A", out, tmp_path / f"k{n}" / "cache")
         assert done.returncode == 0, done.stderr

@@ -262,6 +262,25 @@ def test_two_builds_into_one_directory_both_succeed_and_leave_one_whole_site(sto
     assert beside(out) == []
 
 
+def test_a_build_waits_for_the_one_holding_the_lock_and_says_so_once(stores, tmp_path):
+    import fcntl
+
+    out, cache = old_site(stores, tmp_path, warm=True)
+    lock = os.open(out.parent / ".site.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # another build is running
+    try:
+        process = stores.start("B", out, cache, "")
+        first_line = process.stderr.readline()
+        assert first_line.startswith("horizon: waiting for another report build into the same directory")
+        time.sleep(0.5)
+        assert process.poll() is None and manifest(out) == stores.old
+    finally:
+        os.close(lock)
+    _, err = process.communicate(timeout=300)
+    assert (process.returncode, err) == (0, "")
+    assert manifest(out) == stores.new and beside(out) == []
+
+
 def test_every_file_is_world_readable_whatever_the_umask_and_the_cache_modes(stores, tmp_path):
     out, cache = old_site(stores, tmp_path, warm=True)
     for path in cache.rglob("*"):

@@ -91,8 +91,10 @@ def build_site(con: duckdb.DuckDBPyConnection, config: Config, out_dir: str | Pa
             pages, charts = _build(con, config, staging, export=export, bundle_in_child=bundle_in_child, cache=cache)
             files = sorted(p.relative_to(staging.site).as_posix() for p in staging.site.rglob("*") if p.is_file())
     except HorizonError as exc:
+        if staged is None or str(staged) not in str(exc):
+            raise
         # Name the site, not the staging directory the reader never sees.
-        raise HorizonError(str(exc).replace(str(staged), str(out)) if staged else str(exc)) from exc
+        raise HorizonError(str(exc).replace(str(staged), str(out))) from exc
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
         raise HorizonError(f"{out}: could not write the report site: {reason}; the previous site, if any,"

@@ -3,6 +3,18 @@ with an empty cache, a fresh site with a filled cache (bundle, chart specs, expo
 and a rebuild into the same directory from unchanged data.
 
     python benchmarks/bench_report.py [--repeat 3]
+
+Measured on the shared 2-core machine (load average about 4), two rounds of --repeat 2 each,
+alternating the code before the atomic build (building in place, images reused from the old
+site) and after it (fresh directory swapped in, images reused from the verified cache):
+
+                              before            after
+    fresh site, empty cache   7.36 s, 8.82 s    6.88 s, 9.70 s
+    fresh site, filled cache  5.44 s, 5.58 s    2.44 s, 2.94 s
+    rebuild, same directory   2.20 s, 2.42 s    2.59 s, 2.87 s
+
+A rebuild now writes every file again (nothing is kept from the old site); in one process
+(build_site three times, no start-up) it took 1.32-1.48 s before and 1.37-1.57 s after.
 """
 
 from __future__ import annotations

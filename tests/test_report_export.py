@@ -13,7 +13,7 @@ import vl_convert as vlc
 from horizon.errors import HorizonError
 from horizon.report import assets, charts
 from horizon.report.chartcache import ChartSpecs
-from horizon.report.export import PNG_SCALE, ChartExporter, export_charts, spec_text
+from horizon.report.export import PNG_SCALE, ChartExporter, export_charts, spec_text, with_source_line
 
 POINTS = [
     {"model": "A", "date": "2023-03-14", "estimate": 5.2, "low": 2.0, "high": 11.0, "frontier": True, "beyond": False},
@@ -56,13 +56,43 @@ def test_worker_exports_are_byte_identical_to_converting_in_this_process(tmp_pat
         assert (tmp_path / f"{chart_id}.vl.json").read_text(encoding="utf-8") == spec_text(spec)
 
 
-def test_unchanged_spec_is_not_exported_again_and_starts_no_worker(tmp_path):
+def test_chart_drawn_before_comes_from_the_cache_and_starts_no_worker(tmp_path):
     spec = small_spec("Same")
-    export_charts({"same": spec}, tmp_path)
-    with ChartExporter(tmp_path) as exporter:
+    first = export_charts({"same": spec}, tmp_path / "a", cache_dir=tmp_path / "cache")
+    with ChartExporter(tmp_path / "b", cache_dir=tmp_path / "cache") as exporter:
         exporter.add("same", spec)
         assert exporter._proc is None
         assert [r.converted for r in exporter.finish()] == [False]
+    for name in ("same.svg", "same.png", "same.vl.json"):
+        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
+    assert first[0].converted
+
+
+def test_damaged_cached_image_is_drawn_again_not_copied(tmp_path):
+    spec = small_spec("Damaged")
+    export_charts({"d": spec}, tmp_path / "a", cache_dir=tmp_path / "cache")
+    (cached,) = (tmp_path / "cache").glob("*.png")
+    cached.write_bytes(cached.read_bytes()[:100])
+    (again,) = export_charts({"d": spec}, tmp_path / "b", cache_dir=tmp_path / "cache")
+    assert again.converted
+    assert (tmp_path / "b" / "d.png").read_bytes() == (tmp_path / "a" / "d.png").read_bytes()
+    assert cached.read_bytes() == (tmp_path / "a" / "d.png").read_bytes()  # the entry is repaired
+
+
+def test_exported_images_carry_the_source_line_and_the_page_spec_is_untouched(tmp_path):
+    spec = small_spec("Titled")
+    untitled = {k: v for k, v in spec.items() if k != "title"}
+    before = json.dumps(spec)
+    line = "Source: METR Time Horizon 1.1 (2026-03-03) · horizon 9.9"
+    export_charts({"titled": spec, "untitled": untitled}, tmp_path, source=line)
+    assert json.dumps(spec) == before
+    for chart_id in ("titled", "untitled"):
+        svg = (tmp_path / f"{chart_id}.svg").read_text(encoding="utf-8")
+        assert "Source: METR Time Horizon 1.1 (2026-03-03) · horizon 9.9" in svg, chart_id
+        exported = json.loads((tmp_path / f"{chart_id}.vl.json").read_text(encoding="utf-8"))
+        assert line in json.dumps(exported["title"], ensure_ascii=False)
+    assert "Titled" in (tmp_path / "titled.svg").read_text(encoding="utf-8")
+    assert with_source_line(spec, line) == with_source_line(spec, line)  # a pure function of its inputs
 
 
 def test_chart_vl_convert_cannot_draw_fails_naming_the_chart_and_leaves_no_process(tmp_path):
@@ -104,15 +134,19 @@ def test_chart_arguments_that_are_not_plain_json_are_built_not_cached(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_corrupt_chart_cache_entry_is_rebuilt(tmp_path):
+@pytest.mark.parametrize("damage", ["truncated", "other valid json"])
+def test_corrupt_chart_cache_entry_is_rebuilt(damage, tmp_path):
     cached = ChartSpecs(tmp_path)
-    built = cached.doubling_chart([{"vintage": "v1", "window": "all", "days": 120.0, "low": 100.0, "high": 150.0}],
-                                  vintages=["v1"], title="D")
+    records = [{"vintage": "v1", "window": "all", "days": 120.0, "low": 100.0, "high": 150.0}]
+    built = cached.doubling_chart(records, vintages=["v1"], title="D")
     (entry,) = tmp_path.glob("doubling_chart-*.json")
-    entry.write_text("{trunc", encoding="utf-8")
-    again = cached.doubling_chart([{"vintage": "v1", "window": "all", "days": 120.0, "low": 100.0, "high": 150.0}],
-                                  vintages=["v1"], title="D")
-    assert again == built and json.loads(entry.read_text(encoding="utf-8")) == built
+    good = entry.read_text(encoding="utf-8")
+    if damage == "truncated":
+        entry.write_text(good[: len(good) // 2], encoding="utf-8")
+    else:  # a flipped digit still parses: only the digest can tell
+        entry.write_text(good.replace("120.0", "420.0"), encoding="utf-8")
+    again = cached.doubling_chart(records, vintages=["v1"], title="D")
+    assert again == built and entry.read_text(encoding="utf-8") == good
 
 
 def test_bundle_comes_from_the_cache_when_one_matches_this_vl_convert(tmp_path):
@@ -121,10 +155,20 @@ def test_bundle_comes_from_the_cache_when_one_matches_this_vl_convert(tmp_path):
     assets.write_bundle(first, cache)
     cached = assets.cached_bundle(cache)
     assert cached.read_bytes() == first.read_bytes()
-    cached.write_text(assets.bundle_header() + "/* from the cache */\n", encoding="utf-8")
     second = tmp_path / "b" / assets.BUNDLE
     assert assets.start_bundle(second, cache) is None  # no child process needed
-    assert second.read_text(encoding="utf-8").endswith("/* from the cache */\n")
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_damaged_cached_bundle_is_rebuilt_not_copied(tmp_path):
+    cache = tmp_path / "cache"
+    first = tmp_path / "a" / assets.BUNDLE
+    assets.write_bundle(first, cache)
+    cached = assets.cached_bundle(cache)
+    cached.write_bytes(cached.read_bytes()[: 1000])  # cut off, header intact
+    second = tmp_path / "b" / assets.BUNDLE
+    assets.write_bundle(second, cache)
+    assert second.read_bytes() == first.read_bytes() == cached.read_bytes()
 
 
 def test_cached_bundle_from_another_vl_convert_release_is_ignored(tmp_path):

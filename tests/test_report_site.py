@@ -111,17 +111,48 @@ def test_every_chart_is_exported_as_svg_and_png_and_linked(site):
         assert f'href="charts/{chart_id}.svg"' in pages and f'href="charts/{chart_id}.png"' in pages
 
 
-def test_rebuilding_reuses_exports_and_removes_those_of_charts_that_are_gone(store, cache, tmp_path):
+def test_exported_images_name_their_source_and_the_page_charts_do_not_change(site):
+    pages = "".join(html_files(site).values())
+    assert "Source: " not in pages  # the in-page specs are the charts as built
+    for chart_id in site.charts:
+        svg = (site.out_dir / "charts" / f"{chart_id}.svg").read_text(encoding="utf-8")
+        line = re.search(r">(Source: [^<]*)</text>", svg)
+        assert line and line.group(1).endswith(f" · horizon {__version__}"), chart_id
+        assert "METR" in line.group(1), chart_id
+
+
+def test_a_symlinked_site_directory_is_replaced_where_it_points_and_stays_a_link(store, cache, tmp_path):
+    con, config = store
+    real = tmp_path / "www" / "site"
+    real.mkdir(parents=True)
+    link = tmp_path / "site"
+    link.symlink_to(real, target_is_directory=True)
+    build_site(con, config, link, export=False, cache_dir=cache)
+    assert link.is_symlink() and (real / "index.html").is_file()
+
+
+def test_rebuilding_takes_exports_from_the_cache_and_keeps_nothing_of_the_old_site(store, site, cache, tmp_path,
+                                                                                    monkeypatch):
+    import shutil
+
+    from horizon.report import export
+
     con, config = store
     out = tmp_path / "site"
-    build_site(con, config, out, export=True, cache_dir=cache)
+    shutil.copytree(site.out_dir, out)
     stale = out / "charts" / "no-longer-a-chart.png"
     stale.write_bytes(b"x")
-    svg = out / "charts" / "overview-p50.svg"
-    before = svg.stat().st_mtime_ns
-    build_site(con, config, out, export=True, cache_dir=cache)
+    damaged = out / "charts" / "overview-p50.svg"
+    damaged.write_bytes(damaged.read_bytes()[:50])
+
+    def no_worker(self):
+        raise AssertionError("a chart was drawn again although the cache holds it")
+
+    monkeypatch.setattr(export.ChartExporter, "_start", no_worker)
+    again = build_site(con, config, out, export=True, cache_dir=cache)
     assert not stale.exists()
-    assert svg.stat().st_mtime_ns == before
+    assert again.files == site.files
+    assert [f for f in site.files if (out / f).read_bytes() != (site.out_dir / f).read_bytes()] == []
 
 
 def test_empty_store_builds_every_page_with_a_note_saying_what_to_run(tmp_path):

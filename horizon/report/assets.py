@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 from horizon.errors import HorizonError
 
 BUNDLE = "assets/vega-bundle.js"
+WORKER = Path(__file__).with_name("export_worker.py")
 STYLE = "assets/site.css"
 SCRIPT = "assets/site.js"
 
@@ -31,20 +31,6 @@ def bundle_header() -> str:
     )
 
 
-_CHILD = (
-    "import sys, vl_convert\n"
-    "with open(sys.argv[1], 'w', encoding='utf-8', newline='\\n') as f:\n"
-    "    f.write(sys.argv[2] + vl_convert.javascript_bundle())\n"
-)
-
-
-def bundle_is_current(path: Path) -> bool:
-    if not path.exists():
-        return False
-    with path.open("r", encoding="utf-8") as f:
-        return f.readline() == bundle_header()
-
-
 def cached_bundle(cache_dir: Path) -> Path:
     """The cache file for this vl-convert release: bundling takes ~2 s, copying ~1 ms."""
     from importlib.metadata import version
@@ -53,29 +39,38 @@ def cached_bundle(cache_dir: Path) -> Path:
     return cache_dir / f"vega-bundle-{key}.js"
 
 
-def _copy_atomic(src: Path, dst: Path) -> None:
-    """Readers never see half a file: copy beside the target, then rename over it."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=dst.name + ".", suffix=".tmp")
-    os.close(fd)
+def _digest_file(cached: Path) -> Path:
+    return cached.with_name(cached.name + ".sha256")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Readers never see half a file: write beside the target, then rename over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
     try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
 def _from_cache(path: Path, cache_dir: Path | None) -> bool:
+    """Write the cached bundle to ``path`` if there is one for this vl-convert and its bytes
+    match the digest stored with it (a damaged cache is rebuilt, never copied into a site)."""
     if cache_dir is None:
         return False
     cached = cached_bundle(cache_dir)
     try:
-        if not bundle_is_current(cached):
-            return False
+        data = cached.read_bytes()
+        digest = _digest_file(cached).read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
-        return False  # unreadable cache: build the bundle as if there were none
-    _copy_atomic(cached, path)
+        return False  # not cached yet, or unreadable: build the bundle as if there were none
+    if hashlib.sha256(data).hexdigest() != digest or not data.startswith(bundle_header().encode("utf-8")):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
     return True
 
 
@@ -83,7 +78,10 @@ def _to_cache(path: Path, cache_dir: Path | None) -> None:
     if cache_dir is None:
         return
     try:
-        _copy_atomic(path, cached_bundle(cache_dir))
+        data = path.read_bytes()
+        cached = cached_bundle(cache_dir)
+        _write_atomic(cached, data)
+        _write_atomic(_digest_file(cached), (hashlib.sha256(data).hexdigest() + "\n").encode("utf-8"))
     except OSError:
         pass  # a cache that cannot be written only makes the next build slower
 
@@ -92,28 +90,29 @@ def write_bundle(path: Path, cache_dir: Path | None = None) -> None:
     """Write the bundle in this process (vl-convert caches it: only the first call is slow)."""
     import vl_convert as vlc
 
-    if bundle_is_current(path) or _from_cache(path, cache_dir):
+    if _from_cache(path, cache_dir):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(bundle_header() + vlc.javascript_bundle(), encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
+    path.write_text(bundle_header() + vlc.javascript_bundle(), encoding="utf-8", newline="\n")
     _to_cache(path, cache_dir)
 
 
+def _partial(path: Path) -> Path:
+    return path.with_name(path.name + ".tmp")
+
+
 def start_bundle(path: Path, cache_dir: Path | None = None) -> subprocess.Popen | None:
-    """Start writing the bundle in a child process; None when it is already there or cached.
+    """Start writing the bundle in a child process; None when it came from the cache.
 
     vl-convert takes about two seconds to bundle and holds the GIL meanwhile, so for a
     one-off build (the CLI) a separate process lets the pages and chart exports be built at
-    the same time on another core.
+    the same time on another core. The child dies with this process (export_worker.py).
     """
-    if bundle_is_current(path) or _from_cache(path, cache_dir):
+    if _from_cache(path, cache_dir):
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     return subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(tmp), bundle_header()],
+        [sys.executable, "-P", str(WORKER), "bundle", str(os.getpid()), str(_partial(path)), bundle_header()],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 
@@ -121,8 +120,12 @@ def start_bundle(path: Path, cache_dir: Path | None = None) -> subprocess.Popen 
 def finish_bundle(job: subprocess.Popen | None, path: Path, cache_dir: Path | None = None) -> None:
     if job is None:
         return
-    _, err = job.communicate()
-    tmp = path.with_name(path.name + ".tmp")
+    try:
+        _, err = job.communicate()
+    except BaseException:  # interrupted while waiting (Ctrl-C, SIGTERM): stop the child too
+        cancel_bundle(job, path)
+        raise
+    tmp = _partial(path)
     if job.returncode != 0:
         tmp.unlink(missing_ok=True)
         last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
@@ -138,7 +141,7 @@ def cancel_bundle(job: subprocess.Popen | None, path: Path) -> None:
     if job.poll() is None:
         job.kill()
     job.communicate()
-    path.with_name(path.name + ".tmp").unlink(missing_ok=True)
+    _partial(path).unlink(missing_ok=True)
 
 
 STYLE_TEXT = """\

@@ -6,6 +6,8 @@ stored under a hash of the builder's name, its arguments, the source of charts.p
 Altair version: any change to the data, the chart code or Altair gives a new key. Arguments
 that are not plain JSON are never cached. The spec is stored as JSON in its own key order and
 read back as the same dict, so a cached chart gives the same bytes as a freshly built one.
+Each entry's first line is the sha256 of the JSON after it: an entry that was damaged (even
+into other valid JSON) is rebuilt, never used.
 """
 
 from __future__ import annotations
@@ -71,10 +73,11 @@ class ChartSpecs:
         path = self.directory / f"{builder}-{key}.json" if key else None
         if path is not None:
             try:
-                text = path.read_text(encoding="utf-8")
-                spec = json.loads(text)
-                os.utime(path)  # last use, for pruning
-                return spec
+                digest, _, text = path.read_text(encoding="utf-8").partition("\n")
+                if digest == hashlib.sha256(text.encode("utf-8")).hexdigest():
+                    spec = json.loads(text)
+                    os.utime(path)  # last use, for pruning
+                    return spec
             except (OSError, ValueError):
                 pass  # not cached yet, or unreadable: build it
         from horizon.report import charts
@@ -87,19 +90,23 @@ class ChartSpecs:
     def _store(self, path: Path, spec: dict[str, Any]) -> None:
         try:
             text = json.dumps(spec, ensure_ascii=False)
+            entry = hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n" + text
         except (TypeError, ValueError):
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
+                f.write(entry)
             os.replace(tmp, path)
             self._prune()
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
     def _prune(self) -> None:
+        from horizon.report.export import remove_stale_partials
+
+        remove_stale_partials(self.directory)
         entries = [p for p in self.directory.glob("*.json") if p.is_file()]
         if len(entries) <= MAX_ENTRIES:
             return

@@ -1,7 +1,13 @@
 """Each chart as SVG and PNG (for papers and slides), plus its Vega-Lite spec, via vl-convert.
 
-A chart is re-exported only when its spec changed since the last build: the spec file written
-beside the images is the cache key, so a rebuild with the same data touches nothing.
+The exported spec is the page's spec with a source line added (``with_source_line``), so an
+image taken out of the site still says where its data came from; the ``.vl.json`` file holds
+that exported spec, exactly what the images were drawn from.
+
+A chart is re-exported only when no earlier build drew the same exported spec: the images are
+kept in a cache directory under a hash of the spec text, the vl-convert release and the PNG
+scale, with a digest of each file that is checked before the bytes are reused. Nothing is ever
+reused from a previous site (it may be damaged or from another store).
 
 vl-convert holds the GIL and renders one chart at a time per process, and its first chart in a
 process costs ~0.5 s to start its JavaScript runtime. So the SVGs are drawn by one worker
@@ -13,11 +19,13 @@ done. Each file's bytes depend only on its spec, so who draws what does not chan
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
@@ -27,6 +35,9 @@ from horizon.errors import HorizonError
 # Twice the on-screen size: sharp on slides and in print.
 PNG_SCALE = 2
 WORKER = Path(__file__).with_name("export_worker.py")
+# Enough for several sites' worth of charts; older entries (by last use) are removed.
+MAX_CACHED = 256
+SOURCE_COLOR = "#4b5563"
 
 
 @dataclass(frozen=True)
@@ -35,11 +46,111 @@ class Exported:
     spec: Path
     svg: Path
     png: Path
-    converted: bool  # False: the spec was unchanged and the images were reused
+    converted: bool  # False: the images came from the cache
 
 
 def spec_text(spec: dict[str, Any]) -> str:
     return json.dumps(spec, sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def with_source_line(spec: dict[str, Any], line: str | None) -> dict[str, Any]:
+    """A copy of ``spec`` whose title carries ``line`` as its last subtitle line (a chart with no
+    title gets the line as a small title below it); ``spec`` itself is not changed."""
+    if not line:
+        return spec
+    out = dict(spec)
+    title = spec.get("title")
+    if title is None or title == "" or (isinstance(title, dict) and not title.get("text")):
+        out["title"] = {"text": line, "orient": "bottom", "anchor": "start", "fontSize": 11,
+                        "fontWeight": "normal", "color": SOURCE_COLOR}
+        return out
+    title = dict(title) if isinstance(title, dict) else {"text": title}
+    subtitle = title.get("subtitle")
+    title["subtitle"] = [*([] if subtitle is None else [subtitle] if isinstance(subtitle, str) else subtitle), line]
+    title.setdefault("subtitleColor", SOURCE_COLOR)
+    title.setdefault("subtitleFontSize", 11)
+    out["title"] = title
+    return out
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class ImageCache:
+    """Exported SVG and PNG bytes by exported spec, each entry with the digests of its files.
+
+    ``directory=None``: nothing is cached. Best effort: a cache that cannot be read or written
+    only makes the build slower, and an entry whose bytes do not match its digests is redrawn.
+    """
+
+    def __init__(self, directory: Path | None):
+        self.directory = directory
+        self._identity: str | None = None
+
+    def key(self, text: str) -> str:
+        if self._identity is None:
+            from importlib.metadata import version
+
+            self._identity = f"vl-convert {version('vl-convert-python')}, png scale {PNG_SCALE}"
+        return _sha(f"{self._identity}\0{text}".encode())[:32]
+
+    def load(self, text: str) -> tuple[bytes, bytes] | None:
+        if self.directory is None:
+            return None
+        base = self.directory / self.key(text)
+        try:
+            digests = base.with_suffix(".sha256").read_text(encoding="utf-8").split()
+            svg, png = base.with_suffix(".svg").read_bytes(), base.with_suffix(".png").read_bytes()
+            os.utime(base.with_suffix(".sha256"))  # last use, for pruning
+        except (OSError, UnicodeDecodeError):
+            return None
+        if digests != [_sha(svg), _sha(png)]:
+            return None
+        return svg, png
+
+    def store(self, text: str, svg: bytes, png: bytes) -> None:
+        if self.directory is None:
+            return
+        base = self.directory / self.key(text)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            _write_atomic(base.with_suffix(".svg"), svg)
+            _write_atomic(base.with_suffix(".png"), png)
+            # The digests last: an entry is complete only once they are there.
+            _write_atomic(base.with_suffix(".sha256"), f"{_sha(svg)}\n{_sha(png)}\n".encode())
+            self._prune()
+        except OSError:
+            pass
+
+    def _prune(self) -> None:
+        entries = sorted(self.directory.glob("*.sha256"), key=lambda p: (p.stat().st_mtime, p.name))
+        for p in entries[: max(0, len(entries) - MAX_CACHED)]:
+            for suffix in (".svg", ".png", ".sha256"):
+                p.with_suffix(suffix).unlink(missing_ok=True)
+        remove_stale_partials(self.directory)
+
+
+def remove_stale_partials(directory: Path, age_s: float = 3600.0) -> None:
+    """Half-written ``*.tmp`` files that a killed build left in a cache directory; an hour old,
+    so never one that a build running now is writing."""
+    for p in directory.glob("*.tmp"):
+        try:
+            if time.time() - p.stat().st_mtime > age_s:
+                p.unlink()
+        except OSError:
+            pass
 
 
 def _read_exact(path: Path) -> str:
@@ -69,12 +180,16 @@ class ChartExporter:
     """Writes ``<id>.vl.json``, ``<id>.svg`` and ``<id>.png`` under ``out_dir`` for each chart added.
 
     Use it as a context manager: leaving the block stops the worker whatever happened.
-    ``warm=True`` starts the worker at once (for a fresh site, where every chart needs
-    drawing); otherwise it starts with the first chart whose spec changed.
+    ``warm=True`` starts the worker at once (when most charts will need drawing); otherwise
+    it starts with the first chart that is not in ``cache_dir``. ``scratch``: where the
+    worker's job files go (default: a new temporary directory).
     """
 
-    def __init__(self, out_dir: Path, *, warm: bool = False):
+    def __init__(self, out_dir: Path, *, cache_dir: Path | None = None, warm: bool = False,
+                 scratch: Path | None = None):
         self.out_dir = out_dir
+        self._cache = ImageCache(cache_dir)
+        self._scratch = scratch
         self._texts: dict[str, str] = {}   # chart id -> spec file text
         self._todo: list[str] = []         # chart ids sent to the worker, in the order sent
         self._proc: subprocess.Popen | None = None
@@ -95,25 +210,34 @@ class ChartExporter:
         return d / f"{chart_id}.vl.json", d / f"{chart_id}.svg", d / f"{chart_id}.png"
 
     def _start(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="horizon-export-")
+        if self._scratch is not None:
+            self._scratch.mkdir(parents=True, exist_ok=True)
+        self._tmp = tempfile.TemporaryDirectory(prefix="horizon-export-", dir=self._scratch)
         # A file, not a pipe: warnings the worker prints can never fill a buffer and stall it.
         self._stderr = open(Path(self._tmp.name) / "stderr.txt", "w+b")  # noqa: SIM115 - closed by close()
         # -P: keep this package's directory off sys.path (its module names would shadow others).
+        # The worker dies with this process (it is given this pid to check that it still has it).
         self._proc = subprocess.Popen(
-            [sys.executable, "-P", str(WORKER)],
+            [sys.executable, "-P", str(WORKER), "export", str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
             text=True, encoding="utf-8", bufsize=1,
         )
 
-    def add(self, chart_id: str, spec: dict[str, Any]) -> None:
-        """Queue one chart; its SVG is drawn in the worker while the caller carries on."""
+    def add(self, chart_id: str, spec: dict[str, Any], *, source: str | None = None) -> None:
+        """Queue one chart; its SVG is drawn in the worker while the caller carries on.
+
+        ``source``: the line naming where the data came from, added to the exported images."""
         if chart_id in self._texts:
             raise HorizonError(f"report: two charts share the id {chart_id!r}")
+        spec = with_source_line(spec, source)
         text = spec_text(spec)
         self._texts[chart_id] = text
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        spec_path, svg, png = self._paths(chart_id)
-        if spec_path.exists() and svg.exists() and png.exists() and spec_path.read_text(encoding="utf-8") == text:
+        _, svg, png = self._paths(chart_id)
+        cached = self._cache.load(text)
+        if cached is not None:
+            svg.write_bytes(cached[0])
+            png.write_bytes(cached[1])
             return
         if self._proc is None:
             self._start()
@@ -162,14 +286,14 @@ class ChartExporter:
             self._last_reply = ""
             if self._proc.wait() != 0:
                 raise self._failure(None)
-        # Specs last: a build interrupted mid-export leaves no spec claiming stale images are fresh.
+            for chart_id in self._todo:
+                _, svg, png = self._paths(chart_id)
+                self._cache.store(self._texts[chart_id], svg.read_bytes(), png.read_bytes())
         results = []
         converted = set(self._todo)
         for chart_id in sorted(self._texts):
             spec_path, svg, png = self._paths(chart_id)
-            text = self._texts[chart_id]
-            if not spec_path.exists() or spec_path.read_text(encoding="utf-8") != text:
-                spec_path.write_text(text, encoding="utf-8", newline="\n")
+            spec_path.write_text(self._texts[chart_id], encoding="utf-8", newline="\n")
             results.append(Exported(chart_id, spec_path, svg, png, converted=chart_id in converted))
         return results
 
@@ -200,9 +324,10 @@ class ChartExporter:
             self._tmp = None
 
 
-def export_charts(charts: dict[str, dict[str, Any]], out_dir: Path) -> list[Exported]:
+def export_charts(charts: dict[str, dict[str, Any]], out_dir: Path, *, cache_dir: Path | None = None,
+                  source: str | None = None) -> list[Exported]:
     """Write ``<id>.vl.json``, ``<id>.svg`` and ``<id>.png`` under ``out_dir`` for every chart."""
-    with ChartExporter(out_dir) as exporter:
+    with ChartExporter(out_dir, cache_dir=cache_dir) as exporter:
         for chart_id in sorted(charts):
-            exporter.add(chart_id, charts[chart_id])
+            exporter.add(chart_id, charts[chart_id], source=source)
         return exporter.finish()

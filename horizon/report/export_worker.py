@@ -1,6 +1,15 @@
-"""Child process that draws chart SVGs (and PNGs when idle) with vl-convert, beside the page builder.
+"""Child processes of a report build: the chart exporter and the Vega bundle writer.
 
-Run as a script (``python -P export_worker.py``), never imported by the package: it needs only
+``python -P export_worker.py export PARENT_PID`` draws chart SVGs (and PNGs when idle) with
+vl-convert, beside the page builder; ``python -P export_worker.py bundle PARENT_PID OUT HEADER``
+writes the Vega bundle to OUT. Either dies with its parent: on Linux the kernel sends it
+SIGKILL when the parent exits, however it exits (PR_SET_PDEATHSIG, set first thing, then a
+check that the parent did not exit before); elsewhere a thread checks the parent every
+half second. So no child outlives a killed `horizon report`. (Linux ties the signal to the
+parent's thread that started the child: the build starts its children from the thread it
+runs in, which lives as long as the build.)
+
+Run as a script, never imported by the package: it needs only
 the standard library and vl-convert, so it starts in a few milliseconds and warms vl-convert's
 JavaScript runtime (~0.5 s for the first chart in a process) while the parent still queries
 the store.
@@ -17,8 +26,37 @@ first (O_EXCL) does the PNG, so each is written once. A failure is reported as o
 import json
 import os
 import select
+import signal
 import sys
+import threading
+import time
 from collections import deque
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Exit when process ``parent`` does, even if it is killed with SIGKILL."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+        else:
+            if os.getppid() != parent:  # it died before the request took effect
+                os._exit(1)
+            return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _warm_up(vlc) -> None:
@@ -64,7 +102,23 @@ def _reply(line: str) -> None:
     sys.stdout.flush()
 
 
-def main() -> int:
+def write_bundle(out: str, header: str) -> int:
+    import vl_convert as vlc
+
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        f.write(header + vlc.javascript_bundle())
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    mode, parent = argv[0], int(argv[1])
+    die_with_parent(parent)
+    if mode == "bundle":
+        return write_bundle(argv[2], argv[3])
+    return export()
+
+
+def export() -> int:
     import vl_convert as vlc
 
     _warm_up(vlc)
@@ -100,4 +154,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

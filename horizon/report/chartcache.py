@@ -69,8 +69,11 @@ class ChartSpecs:
         return hashlib.sha256(f"{self._code}\0{call}".encode()).hexdigest()[:32]
 
     def build(self, builder: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        key = self._key(builder, args, kwargs) if self.directory is not None else None
-        path = self.directory / f"{builder}-{key}.json" if key else None
+        path: Path | None = None
+        if self.directory is not None:
+            key = self._key(builder, args, kwargs)
+            if key:
+                path = self.directory / f"{builder}-{key}.json"
         if path is not None:
             try:
                 digest, _, text = path.read_text(encoding="utf-8").partition("\n")
@@ -106,6 +109,8 @@ class ChartSpecs:
     def _prune(self) -> None:
         from horizon.report.export import remove_stale_partials
 
+        if self.directory is None:
+            return
         remove_stale_partials(self.directory)
         entries = [p for p in self.directory.glob("*.json") if p.is_file()]
         if len(entries) <= MAX_ENTRIES:

@@ -12,7 +12,7 @@ import functools
 import json
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 
@@ -247,8 +247,16 @@ def place_labels(lines: Sequence[float], domain: Sequence[float], height: float,
     return out
 
 
+# Text placements Vega-Lite accepts, as types: a misspelt one fails the type check, not the chart.
+TextAlign = Literal["left", "center", "right"]
+TextBaseline = Literal["alphabetic", "top", "middle", "bottom", "line-top", "line-bottom"]
+# Where a threshold label sits: (side of the plot, its align, its x), left then right.
+EdgeLabel = tuple[str, TextAlign, Any]
+
 # Where a frontier label sits beside its point: (align, baseline, dx, dy), tried in this order.
-LABEL_SPOTS = (("right", "bottom", -6, -3), ("left", "top", 6, 3), ("left", "bottom", 6, -3), ("right", "top", -6, 3))
+LABEL_SPOTS: tuple[tuple[TextAlign, TextBaseline, int, int], ...] = (
+    ("right", "bottom", -6, -3), ("left", "top", 6, 3), ("left", "bottom", 6, -3), ("right", "top", -6, 3),
+)
 CHAR_PX = 5.8  # mean width of a 10 px sans-serif character
 
 
@@ -437,7 +445,8 @@ def horizon_chart(
         rows = [dict(t, label_minutes=h, label_side=side) for t, (side, h) in zip(thresholds, spots)]
         rules = alt.Chart(inline.data(rows), description="thresholds")
         layers.append(rules.mark_rule(color=THRESHOLD, strokeDash=[2, 3], strokeWidth=1).encode(y=ax.y("minutes")))
-        for side, align, x in (("left", "left", alt.value(4)), ("right", "right", alt.value({"expr": "width - 4"}))):
+        edges: tuple[EdgeLabel, ...] = (("left", "left", alt.value(4)), ("right", "right", alt.value({"expr": "width - 4"})))
+        for side, align, x in edges:
             layers.append(
                 rules.transform_filter(f"datum.label_side === '{side}'").mark_text(
                     align=align, baseline="bottom", fontSize=10, color=THRESHOLD).encode(

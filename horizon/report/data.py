@@ -12,6 +12,8 @@ from typing import Any
 
 import duckdb
 
+from horizon.store import scalar
+
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
     cur = con.execute(sql, params or [])
@@ -20,10 +22,9 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = No
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
-        [name],
-    ).fetchone()[0]
+    found = scalar(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name],
+    )
     return bool(found)
 
 
@@ -48,10 +49,10 @@ class Snapshot:
     rows: int
     publisher_label: str | None
     citation: str | None
-    published_version: str | None = None  # what our embedded rows say they copy, if anything
     # When this copy was published or taken: the store's snapshot_versions view decides
-    # (version in our rows, else a date in the file name, else the retrieval day).
-    vintage_date: date | None = None
+    # (version in our rows, else a date in the file name, else the retrieval day, so never NULL).
+    vintage_date: date
+    published_version: str | None = None  # what our embedded rows say they copy, if anything
     # A retracted snapshot stays in the audit trail (the sources page) and counts nowhere else.
     retracted_at: datetime | None = None
     retraction_reason: str | None = None

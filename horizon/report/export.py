@@ -28,7 +28,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import IO, Any, BinaryIO, Self
 
 from horizon.errors import HorizonError
 
@@ -130,16 +130,17 @@ class ImageCache:
             _write_atomic(base.with_suffix(".png"), png)
             # The digests last: an entry is complete only once they are there.
             _write_atomic(base.with_suffix(".sha256"), f"{_sha(svg)}\n{_sha(png)}\n".encode())
-            self._prune()
+            self._prune(self.directory)
         except OSError:
             pass
 
-    def _prune(self) -> None:
-        entries = sorted(self.directory.glob("*.sha256"), key=lambda p: (p.stat().st_mtime, p.name))
+    @staticmethod
+    def _prune(directory: Path) -> None:
+        entries = sorted(directory.glob("*.sha256"), key=lambda p: (p.stat().st_mtime, p.name))
         for p in entries[: max(0, len(entries) - MAX_CACHED)]:
             for suffix in (".svg", ".png", ".sha256"):
                 p.with_suffix(suffix).unlink(missing_ok=True)
-        remove_stale_partials(self.directory)
+        remove_stale_partials(directory)
 
 
 def remove_stale_partials(directory: Path, age_s: float = 3600.0) -> None:
@@ -192,9 +193,9 @@ class ChartExporter:
         self._scratch = scratch
         self._texts: dict[str, str] = {}   # chart id -> spec file text
         self._todo: list[str] = []         # chart ids sent to the worker, in the order sent
-        self._proc: subprocess.Popen | None = None
-        self._tmp: tempfile.TemporaryDirectory | None = None
-        self._stderr = None
+        self._proc: subprocess.Popen[str] | None = None
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._stderr: BinaryIO | None = None
         self._last_reply = ""
         if warm:
             self._start()
@@ -214,7 +215,7 @@ class ChartExporter:
             self._scratch.mkdir(parents=True, exist_ok=True)
         self._tmp = tempfile.TemporaryDirectory(prefix="horizon-export-", dir=self._scratch)
         # A file, not a pipe: warnings the worker prints can never fill a buffer and stall it.
-        self._stderr = open(Path(self._tmp.name) / "stderr.txt", "w+b")  # noqa: SIM115 - closed by close()
+        self._stderr = open(self._jobs() / "stderr.txt", "w+b")  # noqa: SIM115 - closed by close()
         # -P: keep this package's directory off sys.path (its module names would shadow others).
         # The worker dies with this process (it is given this pid to check that it still has it).
         self._proc = subprocess.Popen(
@@ -222,6 +223,19 @@ class ChartExporter:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
             text=True, encoding="utf-8", bufsize=1,
         )
+
+    def _jobs(self) -> Path:
+        """The worker's scratch directory (its job files and stderr); there once it has started."""
+        if self._tmp is None:
+            raise RuntimeError("the export worker has not been started")
+        return Path(self._tmp.name)
+
+    def _pipes(self) -> tuple[subprocess.Popen[str], IO[str], IO[str]]:
+        """The worker with its stdin and stdout (both pipes, so never None once it has started)."""
+        proc = self._proc
+        if proc is None or proc.stdin is None or proc.stdout is None:
+            raise RuntimeError("the export worker has not been started")
+        return proc, proc.stdin, proc.stdout
 
     def add(self, chart_id: str, spec: dict[str, Any], *, source: str | None = None) -> None:
         """Queue one chart; its SVG is drawn in the worker while the caller carries on.
@@ -242,49 +256,56 @@ class ChartExporter:
         if self._proc is None:
             self._start()
         # The worker reads the spec as a dict in insertion order, exactly as it was built.
-        job_spec = Path(self._tmp.name) / f"{len(self._todo)}.json"
+        jobs = self._jobs()
+        job_spec = jobs / f"{len(self._todo)}.json"
         job_spec.write_text(json.dumps(spec, ensure_ascii=False, allow_nan=False), encoding="utf-8")
-        claim = Path(self._tmp.name) / f"{len(self._todo)}.png.claim"
+        claim = jobs / f"{len(self._todo)}.png.claim"
         self._send(json.dumps({"spec": str(job_spec), "svg": str(svg), "png": str(png), "claim": str(claim),
                                "scale": PNG_SCALE}) + "\n")
         self._todo.append(chart_id)
 
     def _send(self, line: str) -> None:
+        _, stdin, _ = self._pipes()
         try:
-            self._proc.stdin.write(line)
+            stdin.write(line)
         except (BrokenPipeError, OSError):
             raise self._failure(None) from None
 
     def _failure(self, chart_id: str | None) -> HorizonError:
         """The worker's own message when it sent one, else the last line it printed on stderr."""
-        if self._proc.poll() is None:
-            self._proc.kill()
-        self._proc.wait()
-        replies = [self._last_reply, *self._proc.stdout.read().splitlines()]
+        proc, _, stdout = self._pipes()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        replies = [self._last_reply, *stdout.read().splitlines()]
         errors = [r[len("error "):].strip() for r in replies if r.startswith("error ")]
         if errors:
             message = errors[0]
         else:
-            self._stderr.seek(0)
-            lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
-            message = lines[-1] if lines else f"the export worker stopped (exit status {self._proc.returncode})"
+            lines: list[str] = []
+            if self._stderr is not None:
+                self._stderr.seek(0)
+                lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+            message = lines[-1] if lines else f"the export worker stopped (exit status {proc.returncode})"
         where = self.out_dir / f"{chart_id}.svg" if chart_id else self.out_dir
         return HorizonError(f"{where}: could not export the chart with vl-convert: {message}")
 
     def finish(self) -> list[Exported]:
         """Wait for the SVGs, rasterise those the worker has not, then write the specs; one entry per chart."""
         if self._proc is not None:
+            proc, _, stdout = self._pipes()
+            jobs = self._jobs()
             self._send_eof()
             for n, chart_id in enumerate(self._todo):
-                self._last_reply = self._proc.stdout.readline()
+                self._last_reply = stdout.readline()
                 if self._last_reply.strip() != "ok":
                     raise self._failure(chart_id)
                 _, svg, png = self._paths(chart_id)
-                if _claim(Path(self._tmp.name) / f"{n}.png.claim"):
+                if _claim(jobs / f"{n}.png.claim"):
                     _rasterise(svg, png)
             # The worker's exit says whether the PNGs it claimed were written.
             self._last_reply = ""
-            if self._proc.wait() != 0:
+            if proc.wait() != 0:
                 raise self._failure(None)
             for chart_id in self._todo:
                 _, svg, png = self._paths(chart_id)
@@ -298,8 +319,9 @@ class ChartExporter:
         return results
 
     def _send_eof(self) -> None:
+        _, stdin, _ = self._pipes()
         try:
-            self._proc.stdin.close()
+            stdin.close()
         except (BrokenPipeError, OSError):
             pass  # it has already stopped; its exit status and replies say why
 

@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 from collections import deque
+from typing import Any
 
 _PR_SET_PDEATHSIG = 1
 
@@ -106,7 +107,8 @@ def write_bundle(out: str, header: str) -> int:
     import vl_convert as vlc
 
     with open(out, "w", encoding="utf-8", newline="\n") as f:
-        f.write(header + vlc.javascript_bundle())
+        # The stub makes snippet required; at runtime it defaults to None, the default snippet.
+        f.write(header + vlc.javascript_bundle())  # type: ignore[call-arg]
     return 0
 
 
@@ -124,7 +126,8 @@ def export() -> int:
     _warm_up(vlc)
     fd = sys.stdin.fileno()
     pending, eof = b"", False
-    svgs, pngs = deque(), deque()
+    svgs: deque[dict[str, Any]] = deque()  # jobs whose SVG is still to draw
+    pngs: deque[dict[str, Any]] = deque()  # jobs whose SVG is drawn and PNG may not be
     while True:
         if not eof:
             # Block for input only when there is nothing else to do.

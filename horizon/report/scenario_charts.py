@@ -7,7 +7,7 @@ clock, no auto-named parameters) and share its site configuration and palette.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 
@@ -16,6 +16,7 @@ from horizon.report.charts import (
     DURATION_TICKS,
     THRESHOLD,
     WIDTH,
+    EdgeLabel,
     _config,
     _Inline,
     date_tooltip,
@@ -31,6 +32,7 @@ SCENARIO_COLORS = {
 }
 READING = "#1f2937"
 HEIGHT = 300
+YScale = Literal["linear", "log"]
 
 
 def _color(names: Sequence[str], labels: Sequence[str]) -> alt.Color:
@@ -40,7 +42,7 @@ def _color(names: Sequence[str], labels: Sequence[str]) -> alt.Color:
     )
 
 
-def _y(field: str, title: str, scale: str, domain: Sequence[float], ticks: Sequence[float] | None,
+def _y(field: str, title: str, scale: YScale, domain: Sequence[float], ticks: Sequence[float] | None,
        label_expr: str | None, fmt: str | None) -> alt.Y:
     axis = alt.Axis(values=list(ticks) if ticks else alt.Undefined, labelExpr=label_expr or alt.Undefined,
                     format=fmt or alt.Undefined)
@@ -51,7 +53,7 @@ def _x(field: str = "date") -> alt.X:
     return alt.X(f"{field}:T", title=None, scale=alt.Scale(type="utc"), axis=alt.Axis(format="%Y", tickCount="year"))
 
 
-AXES = {
+AXES: dict[str, tuple[str, YScale, tuple[float, float], Sequence[float], str | None, str | None]] = {
     # quantity: (title, scale, domain, ticks, label expression, format)
     "h80_minutes": ("80% time horizon (human task length)", "log", (1.0, 60.0 * 100_000), DURATION_TICKS, DURATION_LABEL, None),
     "multiplier": ("research multiplier M (× human-only)", "log", (1.0, 10_000.0), (1, 2, 10, 100, 1000, 10_000), None, "~s"),
@@ -95,7 +97,8 @@ def paths_chart(records: Sequence[dict[str, Any]], *, quantity: str, names: Sequ
         base = alt.Chart(inline.data([dict(r, label_at=at, label_side=side) for r, (side, at) in zip(shown, spots)]))
         y = _y("value", y_title, scale, domain, ticks, label_expr, fmt)
         layers.append(base.mark_rule(color=THRESHOLD, strokeDash=[2, 3], strokeWidth=1).encode(y=y))
-        for side, align, x in (("left", "left", alt.value(4)), ("right", "right", alt.value({"expr": "width - 4"}))):
+        edges: tuple[EdgeLabel, ...] = (("left", "left", alt.value(4)), ("right", "right", alt.value({"expr": "width - 4"})))
+        for side, align, x in edges:
             layers.append(base.transform_filter(f"datum.label_side === '{side}'").mark_text(
                 align=align, baseline="bottom", fontSize=10, color=THRESHOLD).encode(
                 y=_y("label_at", y_title, scale, domain, ticks, label_expr, fmt), x=x, text="text:N"))
@@ -127,6 +130,7 @@ def evidence_chart(bands: Sequence[dict[str, Any]], readings: Sequence[dict[str,
     """
     inline = _Inline()
     values = [v for r in readings for v in (r["low"], r["high"])]
+    scale: YScale
     if kind == "multiplier":
         lo = min([0.5] + values) / 1.3
         hi = max([4.0] + values) * 1.3

@@ -48,6 +48,10 @@ def build(ctx: Context) -> Page:
     def best(b: str) -> data.BenchmarkHorizon:
         return max(by_bench[b], key=lambda r: (r.horizon_minutes, r.name))
 
+    def released(b: str) -> str:
+        day = best(b).release_date
+        return day.isoformat() if day else "–"
+
     def ceiling(b: str) -> float:
         return by_bench[b][0].ceiling_minutes or ctx.ceiling_minutes
 
@@ -61,7 +65,7 @@ def build(ctx: Context) -> Page:
                 Column("Models", lambda b: len(by_bench[b]), numeric=True),
                 Column("Longest horizon", lambda b: estimate_cell(best(b).horizon_minutes, ceiling(b)), numeric=True),
                 Column("Held by", lambda b: best(b).name),
-                Column("Released", lambda b: best(b).release_date.isoformat() if best(b).release_date else "–"),
+                Column("Released", released),
                 Column("Snapshot", lambda b: f"#{by_bench[b][0].snapshot_id}", numeric=True),
             ],
             table_id="domains-table",

@@ -14,16 +14,16 @@ from horizon.report.tables import Column, estimate_cell, interval_cell, table
 CURVE_POINTS = 41  # along log2 minutes from 4 s to 32 h: smooth enough at this size
 
 
-def pivot(horizons: list[data.Horizon]) -> list[dict[str, Any]]:
-    """One row per model: its p50 and p80 records side by side, in release order."""
-    by_model: dict[str, dict[str, Any]] = {}
+def pivot(horizons: list[data.Horizon]) -> list[dict[str | int, Any]]:
+    """One row per model: its p50 and p80 records side by side (keyed by level), in release order."""
+    by_model: dict[str, dict[str | int, Any]] = {}
     for h in horizons:
         row = by_model.setdefault(h.model_id, {"model_id": h.model_id, "name": h.name, "release_date": h.release_date})
         row[h.level] = h
     return sorted(by_model.values(), key=lambda r: (r["release_date"] is None, r["release_date"] or 0, r["name"].casefold()))
 
 
-def horizons_table(rows_: list[dict[str, Any]], table_id: str, ceiling: float, caption: str, frontier: bool = True) -> Html:
+def horizons_table(rows_: list[dict[str | int, Any]], table_id: str, ceiling: float, caption: str, frontier: bool = True) -> Html:
     def cell(level: int, what: str):
         def get(r):
             h = r.get(level)

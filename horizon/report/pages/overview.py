@@ -50,9 +50,9 @@ def news_line(ctx: Context) -> Html:
     from horizon.changes import publication_changes
 
     changes = publication_changes(ctx.con)
-    if not changes or changes[0].previous is None:
+    c = changes[0] if changes else None
+    if c is None or c.previous is None:
         return Html("")
-    c = changes[0]
     parts = [f"{len(c.revisions)} estimates revised"]
     if c.models_added:
         parts.append(f"{len(c.models_added)} models added")

@@ -83,7 +83,7 @@ def build(ctx: Context) -> Page:
                    "spans 80% of the draws. Before the start date every scenario follows the fitted trend.", class_="muted")
     from horizon.report import scenario_charts
 
-    rules = {
+    rules: dict[str, tuple[dict[str, Any], ...]] = {
         "multiplier": MULTIPLIER_RULES,
         "h80_minutes": tuple({"value": t.minutes, "text": t.label} for t in ctx.thresholds if t.level == 80),
     }

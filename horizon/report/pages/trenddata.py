@@ -85,16 +85,18 @@ def trend_records(fit: dict[str, Any], end: date | None = None) -> list[dict[str
     days = [day(d) for d in grid]
     fitted = curve_values(fit["form"], params(fit), days)
     low_d, high_d = fit.get("ci_low"), fit.get("ci_high")
-    band = fit["form"] == "exponential" and low_d and high_d and math.isfinite(low_d) and math.isfinite(high_d)
+    ends: tuple[float, float] | None = None  # the doubling time's interval, when there is one to draw
+    if fit["form"] == "exponential" and low_d and high_d and math.isfinite(low_d) and math.isfinite(high_d):
+        ends = (low_d, high_d)
     centre_x = (day(first) + day(last)) / 2
-    centre_y = curve_values(fit["form"], params(fit), [centre_x])[0] if band else None
+    centre_y = curve_values(fit["form"], params(fit), [centre_x])[0] if ends is not None else None
     out = []
     for d, x, y in zip(grid, days, fitted):
         if y is None or abs(y) > MAX_LN_MINUTES:
             continue
         rec = dict(date=iso(d), fit=math.exp(y), low=None, high=None)
-        if band and centre_y is not None:
-            steep, shallow = slope_for_doubling(low_d), slope_for_doubling(high_d)
+        if ends is not None and centre_y is not None:
+            steep, shallow = slope_for_doubling(ends[0]), slope_for_doubling(ends[1])
             a = centre_y + steep * (x - centre_x)
             b = centre_y + shallow * (x - centre_x)
             if abs(a) <= MAX_LN_MINUTES and abs(b) <= MAX_LN_MINUTES:
@@ -125,8 +127,8 @@ def exponential(fits: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def latest_forecast_date(forecasts: list[dict[str, Any]], form: str = "exponential") -> date | None:
     dates = [f.get("hi80") or f.get("date_point") for f in forecasts if f["form"] == form]
-    dates = [d for d in dates if d is not None]
-    return max(dates) if dates else None
+    known = [d for d in dates if d is not None]
+    return max(known) if known else None
 
 
 def threshold_records(ctx: Context, level: int) -> list[dict[str, Any]]:

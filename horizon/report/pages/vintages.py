@@ -7,6 +7,7 @@ own snapshot, so the revisions can be shown side by side.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from horizon.changes import DoublingFigure, PublicationChange, publication_changes
 from horizon.report import data
@@ -36,7 +37,7 @@ def vintage_records(ctx: Context, horizons: list[data.Horizon], order: list[int]
     """One record per model and version, compared with the last version that had that model."""
     by_snapshot: dict[int, dict[str, data.Horizon]] = defaultdict(dict)
     for h in horizons:
-        if h.level == level:
+        if h.level == level and h.snapshot_id is not None:  # one without is in no version of ``order``
             by_snapshot[h.snapshot_id][h.model_id] = h
     last: dict[str, float | None] = {}
     out = []
@@ -129,11 +130,12 @@ def changes_table(ctx: Context, records: list[dict], labels: list[str]) -> Html:
     revised = sorted((m for m, v in by_model.items() if len(v) > 1), key=lambda m: names[m].casefold())
     if not revised:
         return Html("")
+    def in_version(lab: str) -> Callable[[str], Html | str]:
+        return lambda m: estimate_cell(by_model[m][lab]["estimate"], ctx.ceiling_minutes) if lab in by_model[m] else "–"
+
     columns = [Column("Model", lambda m: names[m])]
     for lab in labels:
-        columns.append(
-            Column(lab, lambda m, lab=lab: estimate_cell(by_model[m][lab]["estimate"], ctx.ceiling_minutes) if lab in by_model[m] else "–", numeric=True)
-        )
+        columns.append(Column(lab, in_version(lab), numeric=True))
 
     def last_change(m: str) -> str:
         seen = [by_model[m][lab] for lab in labels if lab in by_model[m]]

@@ -10,10 +10,10 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 import duckdb
 
@@ -49,7 +49,8 @@ class Section:
     def links(self) -> Html:
         """"Download: CSV JSON" pointing at ``files()``; empty when there is nothing to download
         or its tables link their own."""
-        if not self.files() or getattr(self.html, "files", ()):
+        own = getattr(self.html, "files", ())
+        if not self.files() or own:
             return Html("")
         parts = [tag("a", kind, href=path) for path, kind in zip((p for p, _ in self.files()), ("CSV", "JSON"))]
         return Html(f'<p class="downloads">Download the table: {join(parts, " ")}</p>')
@@ -85,7 +86,7 @@ def json_bytes(rows: Sequence[dict[str, Any]]) -> bytes:
 # --- words for numbers -----------------------------------------------------------------------------
 
 
-def finite(value: Any) -> bool:
+def finite(value: Any) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -138,8 +139,12 @@ def simple_table(headers: Sequence[str], body: Sequence[Sequence[Any]], *, table
                  numeric: Sequence[bool] = (), row_ids: Sequence[str | None] = (), notes: Sequence[str | None] = ()) -> Table:
     """A table of given cells through the pages' own table (labelled cells on a phone, a CSV and
     JSON download of exactly the cells shown); ``numeric`` marks right-aligned columns."""
+
+    def cell(i: int) -> Callable[[int], Any]:
+        return lambda r: body[r][i]
+
     columns = [
-        Column(h, lambda r, i=i: body[r][i], numeric=bool(numeric[i]) if i < len(numeric) else False,
+        Column(h, cell(i), numeric=bool(numeric[i]) if i < len(numeric) else False,
                note=notes[i] if i < len(notes) else None)
         for i, h in enumerate(headers)
     ]

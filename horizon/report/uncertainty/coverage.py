@@ -14,6 +14,7 @@ import duckdb
 
 from horizon.report.markup import Html, esc, tag
 from horizon.report.uncertainty.common import Section, empty_note, level_text, section, share_text, simple_table
+from horizon.store import scalar
 from horizon.trend.calibration import CHOOSING_SIZES, METHODS, TARGET
 from horizon.trend.intervals import HEADLINE_METHODS
 from horizon.trend.status import FRAGILE_BELOW
@@ -58,7 +59,7 @@ def load_coverage_study(con: duckdb.DuckDBPyConnection) -> CoverageStudy | None:
     rows = interval_coverage(con)
     if not rows:
         return None
-    fit_id = con.execute("SELECT max(fit_id) FROM interval_coverage").fetchone()[0]
+    fit_id = scalar(con, "SELECT max(fit_id) FROM interval_coverage")
     found = named_rows(con, "SELECT CAST(params AS VARCHAR) AS params FROM fits WHERE fit_id = ?", [fit_id])
     params = json.loads(found[0]["params"]) if found and found[0]["params"] else {}
     return CoverageStudy(int(fit_id), rows, params.get("n_datasets"), params.get("trend_fit_id"))

@@ -317,7 +317,7 @@ def test_charts_take_the_width_of_a_phone(browser, site):
         width = visit.evaluate("document.querySelector('#chart-overview-p50 .vis svg').getBoundingClientRect().width")
         assert width <= 390 - 16  # the 720 px spec fits the phone, margins included
         # Tables become cards of labelled lines: the header is hidden, each cell names its column.
-        label = visit.evaluate("getComputedStyle(document.querySelector('#forecasts-p50 td'), '::before').content")
+        label = visit.evaluate("getComputedStyle(document.querySelector('#forecast-intervals-p50 td'), '::before').content")
         assert label == '"Threshold"'
     finally:
         visit.close()

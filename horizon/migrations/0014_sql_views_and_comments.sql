@@ -51,7 +51,7 @@ ALTER TABLE publisher_doubling_times_checked RENAME TO publisher_doubling_times;
 CREATE TABLE snapshot_retractions_checked (
     snapshot_id   INTEGER PRIMARY KEY,
     retracted_at  TIMESTAMP NOT NULL,
-    reason        VARCHAR NOT NULL CHECK (length(trim(reason)) > 0)
+    reason        VARCHAR NOT NULL CHECK (reason <> '')
 );
 INSERT INTO snapshot_retractions_checked SELECT * FROM snapshot_retractions;
 DROP TABLE snapshot_retractions;

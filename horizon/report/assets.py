@@ -201,6 +201,8 @@ th { background: var(--panel); font-weight: 600; position: sticky; top: 0; }
 td:first-child:not(.num) { min-width: 9rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
+/* Date ranges in the uncertainty tables wrap at their dash rather than widen the page. */
+section.uncertainty td.num { white-space: normal; }
 tbody tr:hover { background: #f1f5fb; }
 td code, p code { font-size: .85rem; word-break: break-all; }
 td { overflow-wrap: anywhere; }

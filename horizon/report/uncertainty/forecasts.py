@@ -127,6 +127,10 @@ def forecast(con: duckdb.DuckDBPyConnection, trend_fit_id: int | None, forms=(HE
         f"“{esc(NOT_WITHIN)}”.</p>"
     )
     words = [forecast_words(f, header) for f in chosen if f.form == HEADLINE_FORM] or [forecast_words(f, header) for f in chosen]
+    # A column that says the same in every row (a single form) is left out: the table must fit a
+    # 1300 px page without scrolling.
+    several_forms = len({f.form for f in chosen}) > 1
+    form_column = ["Form"] if several_forms else []
     body = []
     for f in chosen:
         flags = []
@@ -135,16 +139,17 @@ def forecast(con: duckdb.DuckDBPyConnection, trend_fit_id: int | None, forms=(HE
         if f.reached_by_as_of:
             flags.append(tag("span", "already crossed", class_="flag"))
         body.append([
-            f.label, f.form, iso(f.date_point) or "never",
+            f.label, *([f.form] if several_forms else []), iso(f.date_point) or "never",
             span(f.line_lo80, f.line_hi80), span(f.line_lo95, f.line_hi95),
             span(f.reach_lo80, f.reach_hi80), span(f.reach_lo95, f.reach_hi95),
             Html(" ".join(flags)),
         ])
     table = simple_table(
-        ["Threshold", "Form", "Line crosses it", "Line, 80%", "Line, 95%", "A model reaches it, 80%",
+        ["Threshold", *form_column, "Line crosses it", "Line, 80%", "Line, 95%", "A model reaches it, 80%",
          "A model reaches it, 95%", "Note"],
-        body, table_id=f"forecast-intervals-{key}", numeric=[False, False, True, True, True, True, True, False],
-        notes=[None, None, "central date at which the fitted trend line reaches the threshold",
+        body, table_id=f"forecast-intervals-{key}",
+        numeric=[False, *(False for _ in form_column), True, True, True, True, True, False],
+        notes=[None, *(None for _ in form_column), "central date at which the fitted trend line reaches the threshold",
                "confidence interval of the line's crossing date", None,
                "prediction interval: the line's uncertainty plus the scatter of single models about it", None, None],
         caption="When each threshold is reached: the trend line (confidence interval) and a single model "

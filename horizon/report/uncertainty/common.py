@@ -53,7 +53,7 @@ class Section:
         if not self.files() or own:
             return Html("")
         parts = [tag("a", kind, href=path) for path, kind in zip((p for p, _ in self.files()), ("CSV", "JSON"))]
-        return Html(f'<p class="downloads">Download the table: {join(parts, " ")}</p>')
+        return Html(f'<p class="downloads">Data: {join(parts, " ")}</p>')
 
 
 def plain(value: Any) -> Any:

@@ -94,3 +94,10 @@ def test_an_impossible_date_says_why(store):
 def test_a_level_the_publisher_does_not_publish_says_which_it_does(store):
     result = run_cli("--db", store, "trend", "--level", "65", env=ENV)
     assert result.exit_code == 1 and "publishes horizons at 50% and 80% only, not at 65%" in result.stderr
+
+
+def test_the_fit_table_says_in_words_what_a_bound_too_small_or_too_large_to_mean_anything_is():
+    from horizon.cli.fit import _minutes
+
+    assert _minutes(1.07e-193) == "<0.001" and _minutes(2e36) == "unbounded"
+    assert _minutes(0.0389) == "0.0389" and _minutes(1161.2) == "1,161" and _minutes(None) == "-"

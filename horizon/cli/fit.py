@@ -92,9 +92,18 @@ def fit_cmd(config, snapshot_id, n_bootstrap, seed, levels, weighting, C, bootst
         click.echo(_metr_trend_line(trend))
 
 
+# Under a thousandth of a minute (0.06 s) or over a century of work a bound says only that the
+# agent's runs do not pin the curve down there: words, never "1.07e-193".
+SHORTEST_MINUTES, LONGEST_MINUTES = 1e-3, 100 * 2000 * 60.0
+
+
 def _minutes(value) -> str:
     if value is None:
         return "-"
+    if value < SHORTEST_MINUTES:
+        return "<0.001"
+    if value > LONGEST_MINUTES:
+        return "unbounded"
     if value >= 100:
         return f"{value:,.0f}"
     return f"{value:.3g}"

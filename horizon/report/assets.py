@@ -10,10 +10,10 @@ import hashlib
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from horizon.errors import HorizonError
+from horizon.report.cachefile import write_atomic
 
 BUNDLE = "assets/vega-bundle.js"
 WORKER = Path(__file__).with_name("export_worker.py")
@@ -43,17 +43,6 @@ def _digest_file(cached: Path) -> Path:
     return cached.with_name(cached.name + ".sha256")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Readers never see half a file: write beside the target, then rename over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _from_cache(path: Path, cache_dir: Path | None) -> bool:
@@ -80,8 +69,8 @@ def _to_cache(path: Path, cache_dir: Path | None) -> None:
     try:
         data = path.read_bytes()
         cached = cached_bundle(cache_dir)
-        _write_atomic(cached, data)
-        _write_atomic(_digest_file(cached), (hashlib.sha256(data).hexdigest() + "\n").encode("utf-8"))
+        write_atomic(cached, data)
+        write_atomic(_digest_file(cached), (hashlib.sha256(data).hexdigest() + "\n").encode("utf-8"))
     except OSError:
         pass  # a cache that cannot be written only makes the next build slower
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from horizon.report.cachefile import write_atomic
 
 # Enough for several sites' worth of charts; older entries (by last use) are removed.
 MAX_ENTRIES = 256
@@ -97,11 +98,7 @@ class ChartSpecs:
         except (TypeError, ValueError):
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(entry)
-            os.replace(tmp, path)
+            write_atomic(path, entry.encode("utf-8"))
             self._prune()
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Self
 
 from horizon.errors import HorizonError
+from horizon.report.cachefile import write_atomic
 
 # Twice the on-screen size: sharp on slides and in print.
 PNG_SCALE = 2
@@ -77,15 +78,6 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class ImageCache:
@@ -126,10 +118,10 @@ class ImageCache:
         base = self.directory / self.key(text)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            _write_atomic(base.with_suffix(".svg"), svg)
-            _write_atomic(base.with_suffix(".png"), png)
+            write_atomic(base.with_suffix(".svg"), svg)
+            write_atomic(base.with_suffix(".png"), png)
             # The digests last: an entry is complete only once they are there.
-            _write_atomic(base.with_suffix(".sha256"), f"{_sha(svg)}\n{_sha(png)}\n".encode())
+            write_atomic(base.with_suffix(".sha256"), f"{_sha(svg)}\n{_sha(png)}\n".encode())
             self._prune(self.directory)
         except OSError:
             pass

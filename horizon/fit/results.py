@@ -30,6 +30,7 @@ from horizon.errors import HorizonError, NotFoundError
 from horizon.fit.bootstrap import BOOTSTRAP_WEIGHTS
 from horizon.fit.logistic import check_level
 from horizon.fit.weights import check_weighting
+from horizon.numbers import finite_or_none
 
 KIND = "run_horizons"
 # A METR-compatible fit is another estimator (lbfgs stopped early, METR's draws), so it is a
@@ -222,10 +223,6 @@ class RunHorizons:
             "warnings": list(self.warnings),
             "agents": [_agent_json(a) for a in self.agents],
         }
-
-
-def finite_or_none(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)
 
 
 def _agent_json(a: AgentHorizons) -> dict[str, Any]:

@@ -15,7 +15,8 @@ import numpy as np
 import polars as pl
 
 from horizon.errors import NotFoundError
-from horizon.fit.results import KIND, METR_KIND, AgentHorizons, FitOptions, LevelHorizon, RunHorizons, finite_or_none
+from horizon.fit.results import KIND, METR_KIND, AgentHorizons, FitOptions, LevelHorizon, RunHorizons
+from horizon.numbers import finite_or_none
 from horizon.store import insert_table
 
 RUN_COLUMNS = (

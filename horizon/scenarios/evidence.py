@@ -26,8 +26,9 @@ from itertools import combinations
 import numpy as np
 
 from horizon.errors import HorizonError
+from horizon.numbers import finite_or_none
 from horizon.scenarios.dynamics import SCENARIOS, Scenario
-from horizon.scenarios.run import BAND_EVERY, BandPoint, Paths, ScenarioResult, Summary, _finite, _quantiles
+from horizon.scenarios.run import BAND_EVERY, BandPoint, Paths, ScenarioResult, Summary, _quantiles
 from horizon.trend.rules import calendar_date, date_from_day, day_number
 
 KINDS = ("multiplier", "share")
@@ -154,7 +155,7 @@ def assess(result: ScenarioResult, observations: Sequence[Observation],
             q = _quantiles(values[1:], axis=0)
             for j, o in enumerate(obs):
                 lo95, lo80, med, hi80, hi95 = q[:, j]
-                band = Summary(_finite(values[0, j]), *(_finite(v) for v in q[:, j]))
+                band = Summary(finite_or_none(values[0, j]), *(finite_or_none(v) for v in q[:, j]))
                 if lo80 <= o.value <= hi80:
                     status = "inside 80% band"
                 elif lo95 <= o.value <= hi95:
@@ -186,7 +187,7 @@ def assess(result: ScenarioResult, observations: Sequence[Observation],
             for col, j in enumerate(shown):
                 series_bands.append(SeriesBand(sc.name, series, BandPoint(
                     calendar_date(float(grid[j])), f"series:{series}",
-                    Summary(_finite(values[0, j]), *(_finite(v) for v in qs[:, col])))))
+                    Summary(finite_or_none(values[0, j]), *(finite_or_none(v) for v in qs[:, col])))))
         for a, b in combinations([s.name for s in scenarios], 2):
             (lo_a, hi_a), (lo_b, hi_b) = bands[a], bands[b]
             with np.errstate(invalid="ignore"):

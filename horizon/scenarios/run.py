@@ -19,6 +19,7 @@ from datetime import date
 import numpy as np
 
 from horizon.errors import HorizonError
+from horizon.numbers import finite_or_none
 from horizon.scenarios import params as sp
 from horizon.scenarios.bridge import Bridge, h80_equivalent_minutes
 from horizon.scenarios.dynamics import SCENARIOS, DrawSet, Scenario
@@ -195,11 +196,6 @@ class ScenarioResult:
 # --- summaries ---------------------------------------------------------------------------------
 
 
-def _finite(v) -> float | None:
-    v = float(v)
-    return v if math.isfinite(v) else None
-
-
 def _quantiles(values: np.ndarray, axis: int = 0) -> np.ndarray:
     """Quantiles with +inf kept in order (as the largest values) and returned as inf."""
     v = np.where(np.isnan(values), _BIG, np.clip(values, -_BIG, _BIG))
@@ -209,7 +205,7 @@ def _quantiles(values: np.ndarray, axis: int = 0) -> np.ndarray:
 
 def summary(central: float, draws: np.ndarray) -> Summary:
     q = _quantiles(np.asarray(draws, dtype=float))
-    return Summary(_finite(central), *(_finite(v) for v in q))
+    return Summary(finite_or_none(central), *(finite_or_none(v) for v in q))
 
 
 def date_summary(start_day: float, central_tau: float, draws_tau: np.ndarray) -> DateSummary:
@@ -370,7 +366,7 @@ def _outcome(sc: Scenario, d: DrawSet, bridge: Bridge, path, blowup, grid: Grid,
         q = _quantiles(values[1:, keep], axis=0)
         for col, j in enumerate(keep):
             bands.append(BandPoint(calendar_date(start_day + tau_grid[j]), name,
-                                   Summary(_finite(values[0, j]), *(_finite(v) for v in q[:, col]))))
+                                   Summary(finite_or_none(values[0, j]), *(finite_or_none(v) for v in q[:, col]))))
     bound = sc.bound(d, bridge)
     bound_summary = summary(bound[0], bound[1:])
 

@@ -11,6 +11,7 @@ from datetime import date
 import duckdb
 
 from horizon.errors import HorizonError, NotFoundError
+from horizon.numbers import finite_or_none
 from horizon.scenarios.bridge import HORIZON_LEVEL, LOGIT_80
 from horizon.scenarios.dynamics import SCENARIOS
 from horizon.scenarios.evidence import Evidence, Observation
@@ -116,13 +117,6 @@ def observations_from_store(con: duckdb.DuckDBPyConnection) -> tuple[Observation
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _num(v):
-    if v is None:
-        return None
-    v = float(v)
-    return v if math.isfinite(v) else None
-
-
 def _insert(con, table: str, columns: tuple[str, ...], rows: list[list]) -> None:
     """Rows as lists in the order of ``columns``."""
     insert_records(con, table, [dict(zip(columns, row)) for row in rows])
@@ -137,9 +131,9 @@ def save(con, fit_id: int, inputs: TrendInputs, result: ScenarioResult, evidence
         "interval_method", "n_models", "h_start_minutes", "h_start_lo80", "h_start_hi80", "success_slope", "n_draws",
         "param_draws", "seed", "years", "evidence_source", "n_observations",
     ), [[
-        fit_id, result.start, inputs.snapshot_id, HORIZON_LEVEL, _num(inputs.doubling_days), _num(inputs.ci_low),
-        _num(inputs.ci_high), inputs.interval_method, inputs.n_models, _num(result.h_start.central),
-        _num(result.h_start.lo80), _num(result.h_start.hi80), _num(result.success_slope.central), result.n_draws,
+        fit_id, result.start, inputs.snapshot_id, HORIZON_LEVEL, finite_or_none(inputs.doubling_days), finite_or_none(inputs.ci_low),
+        finite_or_none(inputs.ci_high), inputs.interval_method, inputs.n_models, finite_or_none(result.h_start.central),
+        finite_or_none(result.h_start.lo80), finite_or_none(result.h_start.hi80), finite_or_none(result.success_slope.central), result.n_draws,
         opts.param_draws, opts.seed, float(opts.years), evidence_source,
         0 if evidence is None else len({(r.observation.series, r.observation.day) for r in evidence.readings}),
     ]])

@@ -23,6 +23,7 @@ import duckdb
 
 from horizon.config import Config
 from horizon.errors import HorizonError, NotFoundError
+from horizon.numbers import finite_or_none
 from horizon.provenance import identical_fit, record_fit
 from horizon.store import scalar, transaction
 from horizon.trend import status
@@ -33,7 +34,6 @@ from horizon.trend.canonical import fit_params
 from horizon.trend.forecast import LINE_EXPLAINED, LINE_LABEL, REACH_EXPLAINED, REACH_LABEL, Forecast, Forecaster
 from horizon.trend.frontier import frontier_rule
 from horizon.trend.publisher import PublisherCheck, check_claims
-from horizon.trend.rules import finite_or_none
 from horizon.trend.status import Status
 from horizon.trend.thresholds import Threshold, load_thresholds
 

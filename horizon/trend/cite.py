@@ -10,7 +10,8 @@ import math
 
 from horizon.citation import Citation, stable_key
 from horizon.citation import sentence as cited_sentence
-from horizon.trend.rules import PLAUSIBLE_DOUBLING_DAYS, finite_or_none
+from horizon.numbers import finite_or_none
+from horizon.trend.rules import PLAUSIBLE_DOUBLING_DAYS
 from horizon.trend.stored import StoredTrend, load_stored_trend
 
 

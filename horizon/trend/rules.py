@@ -112,14 +112,6 @@ def plausible_interval(low: float | None, high: float | None) -> tuple[float | N
 # --- numbers for JSON and the store ----------------------------------------------------------------
 
 
-def finite_or_none(v) -> float | None:
-    """A finite float, or None for a missing, infinite or NaN value (JSON and SQL say null)."""
-    if v is None:
-        return None
-    v = float(v)
-    return v if math.isfinite(v) else None
-
-
 # --- which published version is newer ----------------------------------------------------------------
 
 

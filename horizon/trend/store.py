@@ -8,12 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from horizon.errors import NotFoundError
+from horizon.numbers import finite_or_none
 from horizon.store import insert_records
 from horizon.trend.analysis import TrendResult
 from horizon.trend.forecast import Forecast
 from horizon.trend.frontier import frontier_rule
 from horizon.trend.points import Point
-from horizon.trend.rules import finite_or_none
 from horizon.trend.stored import latest_headline_snapshot, named_rows
 
 

@@ -25,10 +25,12 @@ from pathlib import Path
 import pytest
 from test_report_data import fixture_store
 
+from horizon import cli
+
 HORIZON = [sys.executable, "-c", "from horizon.cli import main; main()"]
 needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to find child processes")
-TERMINATED = "horizon: terminated (SIGTERM); the step under way was rolled back, nothing half-written is kept\n"
-INTERRUPTED = "horizon: interrupted; the step under way was rolled back, nothing half-written is kept\n"
+TERMINATED = f"horizon: {cli.TERMINATED}\n"
+INTERRUPTED = f"horizon: {cli.INTERRUPTED}\n"
 
 
 def manifest(directory: Path) -> dict[str, str]:

@@ -55,8 +55,8 @@ class Terminated(BaseException):
 
 # Every write is one transaction (store.transaction), so an interrupted command leaves each step
 # whole or not at all.
-INTERRUPTED = "interrupted; the step under way was rolled back, nothing half-written is kept"
-TERMINATED = "terminated (SIGTERM); the step under way was rolled back, nothing half-written is kept"
+INTERRUPTED = "interrupted; any step under way was rolled back, nothing half-written is kept"
+TERMINATED = "terminated (SIGTERM); any step under way was rolled back, nothing half-written is kept"
 
 
 class HorizonSubGroup(click.Group):

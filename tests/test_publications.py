@@ -41,3 +41,21 @@ def test_metr_suite_1_0_has_one_label_whichever_file_it_comes_from(con, config):
     assert suites == {"METR-Horizon-v1.0", "METR-Horizon-v1.1"}
     labels = {r[0] for r in con.execute("SELECT publisher_label FROM snapshots").fetchall()}
     assert labels == {"METR-Horizon-v1.0", "METR-Horizon-v1.1"}
+
+
+def test_after_update_every_file_in_shared_data_leaves_one_vintage_per_publication(updated, tmp_path):
+    from horizon.store import connect
+    from tests.conftest import copy_of_updated, run_cli
+    from tests.test_ingest_all import shared_files
+
+    db = copy_of_updated(updated, tmp_path)
+    result = run_cli("--db", db, "ingest", *map(str, shared_files()), env=updated[1])
+    assert result.exit_code == 0, result.output
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute("SELECT published_version, copies FROM publications ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    # METR's four published versions, each once: our embedded copy and METR's own file.
+    assert rows == [("METR-Horizon-v1.0 (2026-01-30)", 2), ("METR-Horizon-v1.1 (2026-01-30)", 2),
+                    ("METR-Horizon-v1.1 (2026-02-22)", 2), ("METR-Horizon-v1.1 (2026-03-03)", 2)]

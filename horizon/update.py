@@ -134,27 +134,17 @@ def run_update(con: duckdb.DuckDBPyConnection, config: Config, report_dir=None,
     return UpdateResult(tuple(results), network, summarise(con), stages, changes)
 
 
-def _fitted_from(con, kind: str, snapshot_id: int) -> int | None:
-    """The newest fit run of ``kind`` that read ``snapshot_id`` and no snapshot retracted since."""
-    row = con.execute(
-        "SELECT max(fit_id) FROM fits WHERE kind = ? AND list_contains(input_snapshots::INTEGER[], ?)"
-        " AND fit_id NOT IN (SELECT fit_id FROM retracted_fits)",
-        [kind, snapshot_id],
-    ).fetchone()
-    return None if row is None or row[0] is None else int(row[0])
-
-
 def fit_stage(con, config: Config) -> dict[str, Any]:
     """Per-agent horizons from the newest run-level snapshot, with METR's defaults, unless that
     snapshot has been fitted already (by update, or by `horizon ingest` + an earlier update)."""
     from horizon.fit.api import fit_snapshot
-    from horizon.fit.results import KIND
-    from horizon.fit.store import latest_runs_snapshot
+    from horizon.fit.store import canonical_run_fit_id
 
     has_runs = scalar(con, "SELECT count(*) FROM runs") > 0
     if not has_runs:
         return {"status": "skipped", "reason": "no run-level data in the store"}
-    done = _fitted_from(con, KIND, latest_runs_snapshot(con))
+    # Only a fit with METR's defaults counts: an exploratory `horizon fit --bootstrap 50` does not.
+    done = canonical_run_fit_id(con)
     if done is not None:
         return {"status": "unchanged", "fit_id": done}
     result = fit_snapshot(con, config)

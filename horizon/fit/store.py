@@ -58,6 +58,26 @@ def latest_runs_snapshot(con) -> int:
     return int(row[0][0])
 
 
+def canonical_run_fit_id(con) -> int | None:
+    """The run-level fit `horizon update` makes and the site shows: METR's defaults on the newest
+    runs snapshot, not retracted since. A fit with other options (fewer replicates, another
+    seed, --compat metr) is exploratory and never takes its place. None when there is none."""
+    from horizon.fit.results import DEFAULT_OPTIONS
+
+    try:
+        snapshot_id = latest_runs_snapshot(con)
+    except NotFoundError:
+        return None
+    wanted = json.loads(json.dumps(DEFAULT_OPTIONS.params(), sort_keys=True, default=str))
+    rows = con.execute(
+        "SELECT fit_id, params FROM fits WHERE kind = ? AND seed IS NOT DISTINCT FROM ?"
+        " AND list_contains(input_snapshots::INTEGER[], ?) AND fit_id NOT IN (SELECT fit_id FROM retracted_fits)"
+        " ORDER BY fit_id DESC",
+        [DEFAULT_OPTIONS.kind, DEFAULT_OPTIONS.seed, snapshot_id],
+    ).fetchall()
+    return next((int(fit_id) for fit_id, params in rows if json.loads(params) == wanted), None)
+
+
 def read_runs(con, snapshot_id: int) -> pl.DataFrame:
     """The runs of a snapshot in the order the file gave them (ingest inserts them in file
     order and DuckDB's rowid keeps it): METR's bootstrap draws depend on that order."""

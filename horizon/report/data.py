@@ -332,12 +332,20 @@ def forecasts(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> list[dict[st
 # --- run-level fits (migration 0003) ----------------------------------------------------------
 
 def fit_horizon_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Rows of the most recent run-level fit, whatever columns migration 0003 gives them."""
+    """Rows of the canonical run-level fit (METR's defaults on the newest runs snapshot), not of
+    whichever fit ran last; a store without one shows its newest fit of that kind."""
+    from horizon.fit.results import KIND
+    from horizon.fit.store import canonical_run_fit_id
+
     if not has_table(con, "fit_horizons"):
         return []
+    fit_id = canonical_run_fit_id(con)
+    if fit_id is None:
+        fit_id = scalar(con, "SELECT max(h.fit_id) FROM fit_horizons h JOIN fits f USING (fit_id) WHERE f.kind = ?", [KIND])
     return rows(
         con,
         "SELECT f.*, coalesce(m.display_name, f.model_id) AS name, m.release_date AS model_release_date"
         " FROM fit_horizons f LEFT JOIN models m USING (model_id)"
-        " WHERE f.fit_id = (SELECT max(fit_id) FROM fit_horizons) ORDER BY f.source_model, f.level",
+        " WHERE f.fit_id = ? ORDER BY f.source_model, f.level",
+        [fit_id],
     )

@@ -5,41 +5,23 @@ row of ``trend_fits``: an upper bound the data cannot set is said, never printed
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 
+from horizon.errors import NotFoundError
 from horizon.report.markup import Html, esc, fmt_number
 from horizon.report.uncertainty.common import Section, finite, trend_header
 from horizon.report.uncertainty.coverage import method_name
 from horizon.trend import status
-from horizon.trend.stored import named_rows
+from horizon.trend.stored import StoredTrend, load_stored_trend
 
 
-@dataclass(frozen=True)
-class DoublingInterval:
-    fit_id: int
-    doubling_days: float | None
-    ci80_low: float | None
-    ci80_high: float | None
-    ci_low: float | None        # 95%
-    ci_high: float | None
-    interval_method: str
-    status: str | None
-    note: str | None
-    n_models: int
-
-
-def load_doubling_interval(con: duckdb.DuckDBPyConnection, fit_id: int | None) -> DoublingInterval | None:
+def _stored(con: duckdb.DuckDBPyConnection, fit_id: int | None) -> StoredTrend | None:
     if fit_id is None:
         return None
-    found = named_rows(
-        con,
-        "SELECT fit_id, doubling_days, ci80_low, ci80_high, ci_low, ci_high, interval_method, status, note, n_models"
-        " FROM trend_fits WHERE fit_id = ? AND form = 'exponential'",
-        [fit_id],
-    )
-    return DoublingInterval(**found[0]) if found else None
+    try:
+        return load_stored_trend(con, fit_id)
+    except NotFoundError:
+        return None
 
 
 def range_words(low: float | None, high: float | None) -> str:
@@ -56,7 +38,7 @@ def range_words(low: float | None, high: float | None) -> str:
 def doubling_interval(con: duckdb.DuckDBPyConnection, fit_id: int | None) -> Section:
     """"We are 80% confident ... and 95% confident ..." for trend fit ``fit_id``; nothing (empty
     HTML) when there is no such fit, the fit's status sentence when it has no doubling time."""
-    d = load_doubling_interval(con, fit_id)
+    d = _stored(con, fit_id)
     if d is None:
         return Section(Html(""))
     header = trend_header(con, fit_id)

@@ -7,7 +7,7 @@ import math
 import click
 
 from horizon.cli import IsoDate, cli, emit_json, json_option, level_option, notice
-from horizon.trend.rules import DEFAULT_CEILING_MINUTES, PLAUSIBLE_DOUBLING_DAYS
+from horizon.trend.rules import DEFAULT_CEILING_MINUTES, interval_ends
 
 # The interval methods (horizon.trend.intervals.METHODS), listed here so `--help` needs no numpy.
 INTERVALS = ["ols_t", "ols_hc3", "wild_hc3", "wild_bootstrap", "residual_bootstrap", "parametric_ci", "run_bootstrap"]
@@ -119,8 +119,7 @@ def _span(lo, hi, sep: str = " to ", fitted: bool = False) -> str:
     infinite, a lower end under a week) is a word, never a number."""
     if lo is None and hi is None:
         return "unbounded" if fitted else "-"
-    low = f"under {PLAUSIBLE_DOUBLING_DAYS[0]:g}" if lo is None else _f(lo)
-    return f"{low}{sep}{'unbounded' if hi is None else _f(hi)}"
+    return sep.join(interval_ends(lo, hi))
 
 
 def echo_trend(doc: dict) -> None:

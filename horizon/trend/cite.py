@@ -11,7 +11,7 @@ import math
 from horizon.citation import Citation, stable_key
 from horizon.citation import sentence as cited_sentence
 from horizon.numbers import finite_or_none
-from horizon.trend.rules import PLAUSIBLE_DOUBLING_DAYS
+from horizon.trend.rules import interval_ends
 from horizon.trend.stored import StoredTrend, load_stored_trend
 
 
@@ -35,11 +35,10 @@ def _days(v: float | None) -> str:
 
 
 def _interval_words(low: float | None, high: float | None) -> str:
-    """"110.3 to 154.7 days"; an end the data do not bound said in words (see rules.plausible_interval)."""
+    """"110.3 to 154.7 days"; an end the data do not bound said in words."""
     if low is None and high is None:
         return "not bounded by the data"
-    start = f"under {PLAUSIBLE_DOUBLING_DAYS[0]:g}" if low is None else _days(low)
-    return f"{start} to {_days(high)} days"
+    return " to ".join(interval_ends(low, high)) + " days"
 
 
 def _window_text(t: StoredTrend) -> str:

@@ -109,6 +109,14 @@ def plausible_interval(low: float | None, high: float | None) -> tuple[float | N
     return keep_low, keep_high, (keep_low is None and low is not None) or (keep_high is None and high is not None)
 
 
+def interval_ends(low: float | None, high: float | None) -> tuple[str, str]:
+    """The two ends of a doubling-time interval as printed, one decimal each; an end the data do
+    not bound (None after ``plausible_interval``, or infinite) in words: "under 7", "unbounded"."""
+    start = f"{low:.1f}" if low is not None and math.isfinite(low) else f"under {PLAUSIBLE_DOUBLING_DAYS[0]:g}"
+    end = f"{high:.1f}" if high is not None and math.isfinite(high) else "unbounded"
+    return start, end
+
+
 # --- numbers for JSON and the store ----------------------------------------------------------------
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import date
 
 import duckdb
 
@@ -287,7 +286,3 @@ def fitted_with(con, snapshot_id: int, params_json: str) -> int | None:
         [KIND, params_json, snapshot_id],
     ).fetchone()
     return None if row is None or row[0] is None else int(row[0])
-
-
-def day_text(d: date | None) -> str | None:
-    return None if d is None else d.isoformat()

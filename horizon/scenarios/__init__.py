@@ -1,7 +1,7 @@
 """Scenario models of the four dynamics of AI R&D automation (issue 12): what the fitted 80%
 time-horizon trend implies under Amdahl's law, an explosive multiplier, a plateau and an
-expanding pie, with bands from the trend's bootstrap draws, and how inside-the-lab indicators
-sit against them. Scenarios, not predictions.
+expanding pie, with bands from the trend's draws (its bootstrap replicates or the OLS sampling
+distribution), and how inside-the-lab indicators sit against them. Scenarios, not predictions.
 
 Pure modules: ``params`` (parameter specs and draws), ``bridge`` (horizon -> automatable share,
 Amdahl), ``dynamics`` (the four scenarios as classes with one interface), ``solve`` (the

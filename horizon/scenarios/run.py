@@ -1,12 +1,13 @@
-"""Running the four scenarios over the trend's bootstrap draws: paths with bands, the dates the
+"""Running the four scenarios over the trend's draws: paths with bands, the dates the
 multiplier and the horizon cross their levels, blow-up dates (pure: arrays and records in,
 frozen records out; no database, no files, no clock).
 
 Row 0 of every array is the central run (the fitted trend, the parameters in force and the
 median success slope); rows 1.. are the draws the bands and intervals come from. Draws are
-the exponential trend's bootstrap draws (its first ``n_draws`` with a growing horizon), each
-with the median success slope of a bootstrap resample of the frontier models' slopes and,
-with ``param_draws``, parameters drawn over their stated ranges; all from one seed.
+the exponential trend's draws (its bootstrap replicates, or draws from the OLS fit's sampling
+distribution; the first ``n_draws`` with a growing horizon), each with the median success
+slope of a bootstrap resample of the frontier models' slopes and, with ``param_draws``,
+parameters drawn over their stated ranges; all from one seed.
 """
 
 from __future__ import annotations

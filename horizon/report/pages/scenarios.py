@@ -72,7 +72,7 @@ def build(ctx: Context) -> Page:
         f'<div id="scenario-run" class="muted">Scenarios fit #{stored.fit_id}, starting {esc(run["start_date"].isoformat())}</div>'
         f"<p>Started from the 80% horizon trend doubling every {esc(fmt_days(run['doubling_days']))} days (95% interval "
         f"{esc(fmt_days_interval(run['doubling_ci_low'], run['doubling_ci_high']))}, {esc(run['interval_method'])}), "
-        f"{esc(fmt_duration(run['h_start_minutes']))} at the start date; {run['n_draws']:,} bootstrap draws of that trend"
+        f"{esc(fmt_duration(run['h_start_minutes']))} at the start date; {run['n_draws']:,} draws of that trend from the sampling distribution its interval describes"
         + (", with every parameter drawn over its stated range" if run["param_draws"] else "")
         + f", seed {run['seed']}. Parameters: <code>{esc(json.loads(stored.fit['params'])['parameters']['file'])}</code>.</p>"
         "</section>"

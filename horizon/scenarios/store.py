@@ -15,7 +15,7 @@ from horizon.scenarios.bridge import HORIZON_LEVEL, LOGIT_80
 from horizon.scenarios.dynamics import SCENARIOS
 from horizon.scenarios.evidence import Evidence, Observation
 from horizon.scenarios.run import ScenarioResult, TrendDraws
-from horizon.store import insert_records, scalar
+from horizon.store import insert_table, scalar
 
 KIND = "scenarios"
 _ORDER = {s.name: i for i, s in enumerate(SCENARIOS)}
@@ -117,8 +117,10 @@ def observations_from_store(con: duckdb.DuckDBPyConnection) -> tuple[Observation
 
 
 def _insert(con, table: str, columns: tuple[str, ...], rows: list[list]) -> None:
-    """Rows as lists in the order of ``columns``."""
-    insert_records(con, table, [dict(zip(columns, row)) for row in rows])
+    """Rows as lists in the order of ``columns``, turned into columns without a dict per row."""
+    import pyarrow as pa
+
+    insert_table(con, table, pa.table({name: [r[i] for r in rows] for i, name in enumerate(columns)}))
 
 
 def save(con, fit_id: int, inputs: TrendInputs, result: ScenarioResult, evidence: Evidence | None,

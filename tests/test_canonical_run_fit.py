@@ -23,7 +23,7 @@ def test_an_exploratory_fit_changes_neither_the_models_page_nor_what_update_keep
         newest = con.execute("SELECT max(fit_id) FROM fits WHERE kind = 'run_horizons'").fetchone()[0]
         assert newest != canonical
         assert canonical_run_fit_id(con) == canonical
-        assert {r["fit_id"] for r in fit_horizon_rows(con)} == {canonical}
+        assert {r.fit_id for r in fit_horizon_rows(con)} == {canonical}
     finally:
         con.close()
     again = run_cli("--db", db, "update", "--json", env=env)

@@ -255,3 +255,48 @@ def test_benchmark_ceiling_comes_from_benchmark_meta(tmp_path):
 def test_agent_labels_name_the_agent_only_when_two_agents_share_a_model():
     labels = data.agent_labels([("a_inspect", "m"), ("a_retry", "m"), ("b", "n")], {"m": "Model M", "n": "Model N"})
     assert labels == {"a_inspect": "Model M [a_inspect]", "a_retry": "Model M [a_retry]", "b": "Model N"}
+
+
+def test_trend_readers_give_the_canonical_fit_its_points_backtests_and_newest_forecasts_by_name(tmp_path):
+    con, _ = fixture_store(tmp_path)
+    trends = data.latest_trend_fits(con)
+    assert sorted(trends) == [(50, "published"), (80, "published")]
+    exp = next(f for f in data.headline_trend(trends, 50) if f.form == "exponential")
+    assert (exp.fit_id, exp.level, exp.snapshot_id, exp.n_models) == (2, 50, 2, 5)
+    assert (exp.doubling_days, exp.ci_low, exp.ci_high, exp.aic) == (210.0, 170.0, 270.0, -3.1)
+    assert exp.first_release == date(2023, 3, 14) and exp.last_release == date(2025, 2, 24)
+    assert json.loads(exp.params)["x_ref"] == float((date(2025, 2, 24) - date(1970, 1, 1)).days)
+
+    points = data.trend_points(con, 2)
+    # Named from the models table; a point left out says why, and the lab comes along.
+    assert [(p.name, p.used, p.excluded_reason) for p in points][-2:] == [(SQLISH, True, None), ("Omega 5", False, "above_ceiling")]
+    assert points[0].organisation == "Lab A" and points[0].estimate == 5.0 and points[0].on_frontier
+
+    backtests = data.trend_backtests(con, 2)
+    assert len(backtests) == 12  # three predictions for each of four forms
+    assert {(b.name, b.cutoff_date) for b in backtests if b.form == "exponential"} == {
+        ("Gamma 3", date(2024, 1, 1)), (SQLISH, date(2024, 1, 1)), (SQLISH, date(2024, 8, 1))}
+
+    forecasts = data.forecasts(con, 2)
+    assert [(f.label, f.hours, f.lo80, f.hi95) for f in forecasts] == [
+        ("work-day (8 h) at 50%", 8.0, date(2025, 10, 1), date(2026, 9, 1)),
+        ("work-week (40 h) at 50%", 40.0, date(2026, 3, 1), date(2027, 11, 1)),
+    ]
+    # A later forecast run of the same trend replaces the earlier one as a whole.
+    con.execute("INSERT INTO fits (fit_id, kind, created_at, code_version, params, seed, input_snapshots)"
+                " VALUES (6, 'forecast', ?, '0.1.0', '{}', 13, '[2]')", [datetime(2026, 3, 2, 12, 0)])
+    con.execute(
+        "INSERT INTO forecasts VALUES (6, 2, 'work-day-50', 'work-day (8 h) at 50%', 'exponential', 8.0, 50, DATE '2026-03-02',"
+        " NULL, NULL, NULL, NULL, NULL, NULL, false, false, 1000, 1000, 'wild_bootstrap', 'https://example.org/day')"
+    )
+    assert [(f.label, f.date_point, f.hi80) for f in data.forecasts(con, 2)] == [("work-day (8 h) at 50%", None, None)]
+
+
+def test_run_fit_rows_take_the_model_release_date_and_keep_agents_without_a_horizon(tmp_path):
+    con, _ = fixture_store(tmp_path)
+    con.execute("UPDATE fit_horizons SET release_date = NULL WHERE source_model = 'gamma_3'")
+    found = {(r.source_model, r.level): r for r in data.fit_horizon_rows(con)}
+    assert found[("gamma_3", 50)].release_date == date(2024, 6, 20)  # from the models table
+    failed = found[("always_fails", 50)]
+    assert (failed.estimate, failed.beta0, failed.reason) == (None, None, "all_runs_failed")
+    assert found[("gamma_3", 80)].beta1 == -1.0 and {r.fit_id for r in found.values()} == {1}

@@ -4,9 +4,26 @@ from __future__ import annotations
 
 import json
 
+from horizon.report.data import FitHorizon, TrendFit
 from horizon.report.markup import Html, esc, fmt_duration, script_json, slug, tag
 from horizon.report.pages.vintages import classify
 from horizon.report.tables import Column, table
+
+
+def _trend_fit(**fields) -> TrendFit:
+    """A stored trend form with the given fields; the rest as a plain fitted exponential."""
+    base = dict(fit_id=1, form="exponential", level=50, source_kind="published", snapshot_id=1,
+                frontier_rule="estimate at least every earlier one", first_release=None, last_release=None,
+                n_models=14, doubling_days=None, doubling_months=None, ci_low=None, ci_high=None, aic=None,
+                bic=None, bt_mae_log=None, bt_cov80=None, bt_cov95=None, identified=True, params="{}")
+    return TrendFit(**(base | fields))
+
+
+def _fit_horizon(**fields) -> FitHorizon:
+    """One agent's stored run-level horizon with the given fields; the rest unset."""
+    base = dict(fit_id=1, source_model="agent", model_id="agent", release_date=None, level=50, estimate=None,
+                ci_low=None, ci_high=None, beta0=None, beta1=None, reason=None)
+    return FitHorizon(**(base | fields))
 
 
 def test_json_in_a_script_element_cannot_close_it_and_parses_back_to_the_same_data():
@@ -57,8 +74,8 @@ def test_vintage_changes_ignore_rounding_but_not_revisions():
 def test_trend_forms_table_says_when_a_ceiling_is_not_identified():
     from horizon.report.pages.trends import forms_table
 
-    fits = [dict(form=f, doubling_days=122.6, ci_low=None, ci_high=None, n_models=14, aic=25.7, bic=28.3,
-                 bt_mae_log=1.0, bt_cov80=0.4, bt_cov95=0.9, identified=ident)
+    fits = [_trend_fit(form=f, doubling_days=122.6, ci_low=None, ci_high=None, n_models=14, aic=25.7, bic=28.3,
+                       bt_mae_log=1.0, bt_cov80=0.4, bt_cov95=0.9, identified=ident)
             for f, ident in (("exponential", True), ("saturating", False))]
     html = forms_table(fits, "50")
     assert "saturating (ceiling not identified)" in html
@@ -92,8 +109,8 @@ def test_nearly_flat_fit_draws_its_curve_without_overflow_and_no_p50_rule():
 
     # One agent with 10 noisy runs: the fit stored no finite horizon (slope ~ 0); the page
     # used to compute 2 ** (-b0 / b1) itself and raise OverflowError.
-    rows = [dict(source_model="noisy", level=50, estimate=None, beta0=0.3, beta1=-0.00024),
-            dict(source_model="steep", level=50, estimate=5.5, beta0=2.0, beta1=-1.0)]
+    rows = [_fit_horizon(source_model="noisy", level=50, estimate=None, beta0=0.3, beta1=-0.00024),
+            _fit_horizon(source_model="steep", level=50, estimate=5.5, beta0=2.0, beta1=-1.0)]
     curves, rules = curve_records(rows, {"noisy": "Noisy", "steep": "Steep"})
     assert {c["model"] for c in curves} == {"Noisy", "Steep"}
     assert all(0.0 <= c["p"] <= 1.0 for c in curves)
@@ -177,7 +194,7 @@ def test_a_diverging_stored_trend_is_drawn_up_to_the_axis_and_never_overflows():
     from horizon.report.pages.trenddata import MAX_LN_MINUTES, trend_records
 
     # ln-minutes growing by 2 a day: by the end of the grid it is in the thousands (exp overflows past 709).
-    fit = dict(form="exponential", first_release=date(2023, 1, 1), last_release=date(2026, 1, 1),
-               params_json='{"a": 1.0, "b": 2.0, "x_ref": 19358.0}', ci_low=0.5, ci_high=2.0)
+    fit = _trend_fit(form="exponential", first_release=date(2023, 1, 1), last_release=date(2026, 1, 1),
+                     params='{"a": 1.0, "b": 2.0, "x_ref": 19358.0}', ci_low=0.5, ci_high=2.0)
     rows = trend_records(fit)
     assert rows and all(0 < r["fit"] <= 2.72 ** MAX_LN_MINUTES for r in rows)

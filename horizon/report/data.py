@@ -28,16 +28,6 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(found)
 
 
-def columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {
-        r[0]
-        for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = 'main'",
-            [table],
-        ).fetchall()
-    }
-
-
 @dataclass(frozen=True)
 class Snapshot:
     snapshot_id: int
@@ -266,9 +256,35 @@ def agent_labels(pairs: list[tuple[str, str]], names: dict[str, str]) -> dict[st
     return out
 
 
-# --- trends (migration 0004): read as plain rows; the pages pick the columns they show -------
+# --- trends (migration 0004) -------------------------------------------------------------------
 
-def latest_trend_fits(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, str], list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class TrendFit:
+    """One form of a stored trend fit: what the Overview headline and the Trends table show."""
+
+    fit_id: int
+    form: str
+    level: int
+    source_kind: str  # published (fitted to headline figures) or runs (to our run-level fit)
+    snapshot_id: int | None
+    frontier_rule: str
+    first_release: date | None
+    last_release: date | None
+    n_models: int
+    doubling_days: float | None
+    doubling_months: float | None
+    ci_low: float | None
+    ci_high: float | None
+    aic: float | None
+    bic: float | None
+    bt_mae_log: float | None
+    bt_cov80: float | None
+    bt_cov95: float | None
+    identified: bool | None  # False: the data cannot pin the form's parameters down
+    params: str  # the form's parameters as JSON text, to draw its curve
+
+
+def latest_trend_fits(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, str], list[TrendFit]]:
     """Every form of the canonical trend fit per (success level, source kind): never an
     exploratory trend fitted since (``horizon.trend.canonical``).
 
@@ -280,58 +296,127 @@ def latest_trend_fits(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, str], l
         return {}
     found = rows(
         con,
-        "SELECT t.*, CAST(t.params AS VARCHAR) AS params_json, CAST(t.models AS VARCHAR) AS models_json"
-        " FROM trend_fits t WHERE fit_id IN (SELECT unnest(?::INTEGER[])) ORDER BY t.level, t.source_kind, t.form",
+        "SELECT fit_id, form, level, source_kind, snapshot_id, frontier_rule, first_release, last_release,"
+        " n_models, doubling_days, doubling_months, ci_low, ci_high, aic, bic, bt_mae_log, bt_cov80, bt_cov95,"
+        " identified, CAST(params AS VARCHAR) AS params"
+        " FROM trend_fits WHERE fit_id IN (SELECT unnest(?::INTEGER[])) ORDER BY level, source_kind, form",
         [list(canonical_trend_fit_ids(con).values())],
     )
-    out: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    out: dict[tuple[int, str], list[TrendFit]] = {}
     for r in found:
-        out.setdefault((int(r["level"]), str(r["source_kind"])), []).append(r)
+        fit = TrendFit(**r)
+        out.setdefault((fit.level, fit.source_kind), []).append(fit)
     return out
 
 
-def headline_trend(trends: dict[tuple[int, str], list[dict[str, Any]]], level: int) -> list[dict[str, Any]]:
+def headline_trend(trends: dict[tuple[int, str], list[TrendFit]], level: int) -> list[TrendFit]:
     """The trend the overview leads with: fitted to the published figures, else to our runs fit."""
     return trends.get((level, "published")) or trends.get((level, "runs")) or []
 
 
-def trend_points(con: duckdb.DuckDBPyConnection, fit_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class TrendPoint:
+    """One model a trend fit considered, used or not (and why not): a point on the trend charts."""
+
+    name: str
+    release_date: date | None
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    on_frontier: bool
+    used: bool
+    excluded_reason: str | None
+    organisation: str | None
+
+
+def trend_points(con: duckdb.DuckDBPyConnection, fit_id: int) -> list[TrendPoint]:
     if not has_table(con, "trend_points"):
         return []
-    return rows(
+    found = rows(
         con,
-        "SELECT p.*, coalesce(m.display_name, p.source_model) AS name, m.organisation FROM trend_points p"
+        "SELECT coalesce(m.display_name, p.source_model) AS name, p.release_date, p.estimate, p.ci_low, p.ci_high,"
+        " p.on_frontier, p.used, p.excluded_reason, m.organisation FROM trend_points p"
         " LEFT JOIN models m USING (model_id) WHERE p.fit_id = ? ORDER BY p.release_date NULLS LAST, p.source_model",
         [fit_id],
     )
+    return [TrendPoint(**r) for r in found]
 
 
-def trend_backtests(con: duckdb.DuckDBPyConnection, fit_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class TrendBacktest:
+    """One model predicted by a form fitted only to the models released before a cut-off."""
+
+    form: str
+    name: str
+    cutoff_date: date
+    observed_log: float
+    predicted_log: float | None
+
+
+def trend_backtests(con: duckdb.DuckDBPyConnection, fit_id: int) -> list[TrendBacktest]:
     if not has_table(con, "trend_backtests"):
         return []
-    return rows(
+    found = rows(
         con,
-        "SELECT b.*, coalesce(m.display_name, b.model_id) AS name FROM trend_backtests b"
-        " LEFT JOIN models m USING (model_id) WHERE b.fit_id = ? ORDER BY b.form, b.cutoff_date, b.release_date, b.model_id",
+        "SELECT b.form, coalesce(m.display_name, b.model_id) AS name, b.cutoff_date, b.observed_log, b.predicted_log"
+        " FROM trend_backtests b LEFT JOIN models m USING (model_id)"
+        " WHERE b.fit_id = ? ORDER BY b.form, b.cutoff_date, b.release_date, b.model_id",
         [fit_id],
     )
+    return [TrendBacktest(**r) for r in found]
 
 
-def forecasts(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Forecast:
+    """When one form of a trend reaches one threshold: the date its line crosses it, with 80% and
+    95% bounds (None: no such bound). The forecast sections read both intervals through
+    ``horizon.trend.stored.forecasts``; the Overview fan needs only these."""
+
+    form: str
+    label: str
+    hours: float
+    date_point: date | None
+    lo80: date | None
+    hi80: date | None
+    lo95: date | None
+    hi95: date | None
+
+
+def forecasts(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> list[Forecast]:
     """The most recent forecast run that extrapolated this trend fit run."""
     if not has_table(con, "forecasts"):
         return []
-    return rows(
+    found = rows(
         con,
-        "SELECT * FROM forecasts WHERE trend_fit_id = ? AND fit_id = (SELECT max(fit_id) FROM forecasts"
-        " WHERE trend_fit_id = ?) ORDER BY form, hours, threshold",
+        "SELECT form, label, hours, date_point, lo80, hi80, lo95, hi95 FROM forecasts"
+        " WHERE trend_fit_id = ? AND fit_id = (SELECT max(fit_id) FROM forecasts WHERE trend_fit_id = ?)"
+        " ORDER BY form, hours, threshold",
         [trend_fit_id, trend_fit_id],
     )
+    return [Forecast(**r) for r in found]
 
 
 # --- run-level fits (migration 0003) ----------------------------------------------------------
 
-def fit_horizon_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class FitHorizon:
+    """One agent's horizon at one level from our run-level fit, with the logistic coefficients
+    the Models page draws its success curve from."""
+
+    fit_id: int
+    source_model: str  # the agent, as the runs file spells it
+    model_id: str
+    release_date: date | None  # the fit's, else the model's
+    level: int
+    estimate: float | None  # None when the fit found no finite horizon (see reason)
+    ci_low: float | None
+    ci_high: float | None
+    beta0: float | None
+    beta1: float | None
+    reason: str | None
+
+
+def fit_horizon_rows(con: duckdb.DuckDBPyConnection) -> list[FitHorizon]:
     """Rows of the canonical run-level fit (METR's defaults on the newest runs snapshot), not of
     whichever fit ran last; a store without one shows its newest fit of that kind."""
     from horizon.fit.results import KIND
@@ -342,10 +427,12 @@ def fit_horizon_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     fit_id = canonical_run_fit_id(con)
     if fit_id is None:
         fit_id = scalar(con, "SELECT max(h.fit_id) FROM fit_horizons h JOIN fits f USING (fit_id) WHERE f.kind = ?", [KIND])
-    return rows(
+    found = rows(
         con,
-        "SELECT f.*, coalesce(m.display_name, f.model_id) AS name, m.release_date AS model_release_date"
+        "SELECT f.fit_id, f.source_model, f.model_id, coalesce(f.release_date, m.release_date) AS release_date,"
+        " f.level, f.estimate, f.ci_low, f.ci_high, f.beta0, f.beta1, f.reason"
         " FROM fit_horizons f LEFT JOIN models m USING (model_id)"
         " WHERE f.fit_id = ? ORDER BY f.source_model, f.level",
         [fit_id],
     )
+    return [FitHorizon(**r) for r in found]

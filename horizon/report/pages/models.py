@@ -52,26 +52,18 @@ def horizons_table(rows_: list[dict[str | int, Any]], table_id: str, ceiling: fl
     )
 
 
-def _first(row: dict[str, Any], *names: str) -> Any:
-    for n in names:
-        if n in row and row[n] is not None:
-            return row[n]
-    return None
-
-
-def fitted_horizons(fit_rows: list[dict[str, Any]], labels: dict[str, str]) -> list[data.Horizon]:
+def fitted_horizons(fit_rows: list[data.FitHorizon], labels: dict[str, str]) -> list[data.Horizon]:
     """Our own run-level fit as Horizon records, one per agent and level (keyed by agent)."""
     out = []
     for r in fit_rows:
-        level = int(_first(r, "level") or 50)
-        est = _first(r, "estimate", "horizon_minutes", "minutes")
+        est = r.estimate
         if est is not None and not math.isfinite(est):
             est = None
         out.append(
             data.Horizon(
-                model_id=r["source_model"], name=labels[r["source_model"]], release_date=_first(r, "release_date", "model_release_date"),
-                level=level, estimate=est, ci_low=_first(r, "ci_low"), ci_high=_first(r, "ci_high"),
-                frontier=None, snapshot_id=_first(r, "snapshot_id"), reason=_first(r, "reason", "no_horizon_reason"),
+                model_id=r.source_model, name=labels[r.source_model], release_date=r.release_date,
+                level=r.level, estimate=est, ci_low=r.ci_low, ci_high=r.ci_high,
+                frontier=None, snapshot_id=None, reason=r.reason,
             )
         )
     return out
@@ -85,7 +77,7 @@ def logistic(z: float) -> float:
     return e / (1 + e)
 
 
-def curve_records(fit_rows: list[dict[str, Any]], labels: dict[str, str]) -> tuple[list[dict], list[dict]]:
+def curve_records(fit_rows: list[data.FitHorizon], labels: dict[str, str]) -> tuple[list[dict], list[dict]]:
     """Fitted logistic curves (drawn from the stored coefficients) and p50 rules, one per agent.
 
     The p50 is the stored fitted horizon, never recomputed here: the fit knows when a slope is
@@ -93,18 +85,17 @@ def curve_records(fit_rows: list[dict[str, Any]], labels: dict[str, str]) -> tup
     """
     curves, rules = [], []
     seen = set()
-    p50 = {r["source_model"]: _first(r, "estimate", "horizon_minutes", "minutes") for r in fit_rows
-           if int(_first(r, "level") or 50) == 50}
+    p50 = {r.source_model: r.estimate for r in fit_rows if r.level == 50}
     for r in fit_rows:
-        b0, b1 = _first(r, "beta0", "intercept"), _first(r, "beta1", "slope")
-        if b0 is None or b1 is None or r["source_model"] in seen or not (math.isfinite(b0) and math.isfinite(b1)):
+        b0, b1 = r.beta0, r.beta1
+        if b0 is None or b1 is None or r.source_model in seen or not (math.isfinite(b0) and math.isfinite(b1)):
             continue
-        seen.add(r["source_model"])
-        name = labels[r["source_model"]]
+        seen.add(r.source_model)
+        name = labels[r.source_model]
         for i in range(CURVE_POINTS):
             x = -4 + 15 * i / (CURVE_POINTS - 1)  # log2 minutes, 1/16 min to 2^11 min
             curves.append(dict(model=name, minutes=2.0**x, p=round(logistic(b0 + b1 * x), 6)))
-        m = p50.get(r["source_model"])
+        m = p50.get(r.source_model)
         if m is not None and math.isfinite(m) and m > 0:
             rules.append(dict(model=name, minutes=m, horizon=fmt_duration(m)))
     return curves, rules
@@ -120,7 +111,7 @@ def build(ctx: Context) -> Page:
     bins = data.run_success_bins(ctx.con)
     names = data.model_names(ctx.con)
     labels = data.agent_labels(
-        sorted({(r["source_model"], r["model_id"]) for r in fit_rows} | {(b.source_model, b.model_id) for b in bins}), names
+        sorted({(r.source_model, r.model_id) for r in fit_rows} | {(b.source_model, b.model_id) for b in bins}), names
     )
 
     if fit_rows:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from horizon.report import data, uncertainty
 from horizon.report.context import Context
 from horizon.report.markup import Html, esc, fmt_days, fmt_days_interval, fmt_number, tag
@@ -11,12 +9,12 @@ from horizon.report.pages import trenddata as td
 from horizon.report.pages.layout import Body, Chart, Page
 
 
-def citation_sentence(ctx: Context, fit: dict[str, Any]) -> str:
+def citation_sentence(ctx: Context, fit: data.TrendFit) -> str:
     """The sentence `horizon cite --fit ID` prints for the same fit, word for word."""
     from horizon.trend.cite import sentence
     from horizon.trend.stored import load_stored_trend
 
-    return sentence(load_stored_trend(ctx.con, int(fit["fit_id"])))
+    return sentence(load_stored_trend(ctx.con, fit.fit_id))
 
 
 def publisher_sentence(ctx: Context, claim: data.DoublingClaim) -> str:
@@ -73,14 +71,14 @@ def build(ctx: Context) -> Page:
     latest_headline = headline[-1] if headline else None
 
     fit50 = td.exponential(data.headline_trend(trends, 50))
-    if fit50 and fit50.get("doubling_days"):
+    if fit50 and fit50.doubling_days:
         body.add(headline_box(
-            f"{fmt_days(fit50['doubling_days'])} days",
-            f"Doubling time of the frontier {fit50['level']}% horizon (horizon’s fit, ≈ {fmt_number(fit50.get('doubling_months'))} months)",
+            f"{fmt_days(fit50.doubling_days)} days",
+            f"Doubling time of the frontier {fit50.level}% horizon (horizon’s fit, ≈ {fmt_number(fit50.doubling_months)} months)",
             citation_sentence(ctx, fit50),
         ))
-        body.section(uncertainty.doubling_interval(ctx.con, fit50["fit_id"]))
-        body.section(uncertainty.warnings(ctx.con, fit50["fit_id"]))
+        body.section(uncertainty.doubling_interval(ctx.con, fit50.fit_id))
+        body.section(uncertainty.warnings(ctx.con, fit50.fit_id))
     else:
         claims = [c for c in data.publisher_doubling_times(ctx.con) if latest_headline and c.snapshot_id == latest_headline.snapshot_id]
         claim = next((c for c in claims if c.window_name == "from_2023_on"), claims[0] if claims else None)
@@ -102,12 +100,12 @@ def build(ctx: Context) -> Page:
     for level in (50, 80):
         fit = td.exponential(data.headline_trend(trends, level))
         if fit is not None:
-            points = td.point_records(data.trend_points(ctx.con, fit["fit_id"]), ctx.ceiling_minutes)
-            forecasts = data.forecasts(ctx.con, fit["fit_id"])
+            points = td.point_records(data.trend_points(ctx.con, fit.fit_id), ctx.ceiling_minutes)
+            forecasts = data.forecasts(ctx.con, fit.fit_id)
             trend = td.trend_records(fit, td.latest_forecast_date(forecasts))
             fan = td.fan_records(forecasts)
-            if fit.get("snapshot_id") is not None:
-                used.add(fit["snapshot_id"])
+            if fit.snapshot_id is not None:
+                used.add(fit.snapshot_id)
         elif latest_headline is not None:
             points = td.headline_records(data.published_horizons(ctx.con, latest_headline.snapshot_id), level, ctx.ceiling_minutes)
             trend, fan, forecasts = [], [], []
@@ -135,7 +133,7 @@ def build(ctx: Context) -> Page:
             )
         )
         if forecasts and fit is not None:
-            body.section(uncertainty.forecast(ctx.con, fit["fit_id"]))
+            body.section(uncertainty.forecast(ctx.con, fit.fit_id))
         elif fit is None:
             body.empty(f"No {level}% trend or forecast yet.", "horizon trend")
     return body.page("index.html", "Overview", tuple(sorted(used)), updated=ctx.last_updated)

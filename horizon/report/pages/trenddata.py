@@ -25,9 +25,9 @@ def iso(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
 
 
-def params(row: dict[str, Any]) -> dict[str, float]:
+def params(fit: data.TrendFit) -> dict[str, float]:
     try:
-        return json.loads(row.get("params_json") or "{}")
+        return json.loads(fit.params)
     except ValueError:
         return {}
 
@@ -49,16 +49,16 @@ def date_grid(start: date, end: date) -> list[date]:
     return out
 
 
-def point_records(points: list[dict[str, Any]], ceiling: float) -> list[dict[str, Any]]:
+def point_records(points: list[data.TrendPoint], ceiling: float) -> list[dict[str, Any]]:
     """Trend points as chart records: every point considered, with why it was not used."""
     out = []
     for p in points:
-        if p.get("estimate") is None or p.get("release_date") is None:
+        if p.estimate is None or p.release_date is None:
             continue
         out.append(
-            dict(model=p["name"], date=iso(p["release_date"]), estimate=p["estimate"], low=p.get("ci_low"),
-                 high=p.get("ci_high"), frontier=bool(p.get("on_frontier")), beyond=p["estimate"] > ceiling,
-                 used=bool(p.get("used")), reason=p.get("excluded_reason"), lab=p.get("organisation"))
+            dict(model=p.name, date=iso(p.release_date), estimate=p.estimate, low=p.ci_low,
+                 high=p.ci_high, frontier=bool(p.on_frontier), beyond=p.estimate > ceiling,
+                 used=bool(p.used), reason=p.excluded_reason, lab=p.organisation)
         )
     return out
 
@@ -72,24 +72,24 @@ def headline_records(horizons: list[data.Horizon], level: int, ceiling: float) -
     ]
 
 
-def trend_records(fit: dict[str, Any], end: date | None = None) -> list[dict[str, Any]]:
+def trend_records(fit: data.TrendFit, end: date | None = None) -> list[dict[str, Any]]:
     """The fitted line from the first point used to ``end`` (default: the last point used).
 
     Its band is the pair of lines through the centre of the points with the slopes at either
     end of the doubling time's interval: a picture of that interval, not a pointwise band.
     """
-    first, last = fit.get("first_release"), fit.get("last_release")
+    first, last = fit.first_release, fit.last_release
     if first is None or last is None:
         return []
     grid = date_grid(first, max(end or last, last))
     days = [day(d) for d in grid]
-    fitted = curve_values(fit["form"], params(fit), days)
-    low_d, high_d = fit.get("ci_low"), fit.get("ci_high")
+    fitted = curve_values(fit.form, params(fit), days)
+    low_d, high_d = fit.ci_low, fit.ci_high
     ends: tuple[float, float] | None = None  # the doubling time's interval, when there is one to draw
-    if fit["form"] == "exponential" and low_d and high_d and math.isfinite(low_d) and math.isfinite(high_d):
+    if fit.form == "exponential" and low_d and high_d and math.isfinite(low_d) and math.isfinite(high_d):
         ends = (low_d, high_d)
     centre_x = (day(first) + day(last)) / 2
-    centre_y = curve_values(fit["form"], params(fit), [centre_x])[0] if ends is not None else None
+    centre_y = curve_values(fit.form, params(fit), [centre_x])[0] if ends is not None else None
     out = []
     for d, x, y in zip(grid, days, fitted):
         if y is None or abs(y) > MAX_LN_MINUTES:
@@ -105,28 +105,28 @@ def trend_records(fit: dict[str, Any], end: date | None = None) -> list[dict[str
     return out
 
 
-def fan_records(forecasts: list[dict[str, Any]], form: str = "exponential") -> list[dict[str, Any]]:
+def fan_records(forecasts: list[data.Forecast], form: str = "exponential") -> list[dict[str, Any]]:
     """At each threshold height, the 80% and 95% spans of dates the trend reaches it."""
     out = []
     for f in forecasts:
-        if f["form"] != form:
+        if f.form != form:
             continue
-        for band, lo, hi in (("80%", f.get("lo80"), f.get("hi80")), ("95%", f.get("lo95"), f.get("hi95"))):
+        for band, lo, hi in (("80%", f.lo80, f.hi80), ("95%", f.lo95, f.hi95)):
             if lo is None or hi is None:
                 continue
-            out.append(dict(band=band, minutes=float(f["hours"]) * 60, start=iso(lo), end=iso(hi), label=f["label"]))
+            out.append(dict(band=band, minutes=float(f.hours) * 60, start=iso(lo), end=iso(hi), label=f.label))
     return out
 
 
-def exponential(fits: list[dict[str, Any]]) -> dict[str, Any] | None:
+def exponential(fits: list[data.TrendFit]) -> data.TrendFit | None:
     for f in fits:
-        if f["form"] == "exponential":
+        if f.form == "exponential":
             return f
     return None
 
 
-def latest_forecast_date(forecasts: list[dict[str, Any]], form: str = "exponential") -> date | None:
-    dates = [f.get("hi80") or f.get("date_point") for f in forecasts if f["form"] == form]
+def latest_forecast_date(forecasts: list[data.Forecast], form: str = "exponential") -> date | None:
+    dates = [f.hi80 or f.date_point for f in forecasts if f.form == form]
     known = [d for d in dates if d is not None]
     return max(known) if known else None
 

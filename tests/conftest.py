@@ -58,8 +58,20 @@ def config(tmp_path):
     return load_config(db=tmp_path / "h.duckdb", env={}, now=FIXED_NOW, cache_dir=tmp_path / "cache")
 
 
+@pytest.fixture(scope="session")
+def empty_store(tmp_path_factory) -> Path:
+    """A store with every migration and no rows, made once: copying it is what a fresh store
+    costs a test, not the migrations."""
+    path = tmp_path_factory.mktemp("empty") / "h.duckdb"
+    connect(path).close()
+    return path
+
+
 @pytest.fixture
-def con(config):
+def con(config, empty_store):
+    import shutil
+
+    shutil.copy(empty_store, config.db_path)
     con = connect(config.db_path)
     yield con
     con.close()
@@ -68,8 +80,14 @@ def con(config):
 def table_counts(con) -> dict[str, int]:
     """Row counts of every user table: the database 'as it was', for unchanged-state checks."""
     tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
-    return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        " AND table_type = 'BASE TABLE' ORDER BY 1").fetchall()]  # views follow from the tables
+    if not tables:
+        return {}
+    # One statement for all of them: a query per table made this helper a tenth of a second.
+    union = " UNION ALL ".join(
+        "SELECT {}, count(*) FROM \"{}\"".format("'" + t.replace("'", "''") + "'", t.replace('"', '""')) for t in tables)
+    return dict(con.execute(union).fetchall())
 
 
 def db_counts(path) -> dict[str, int]:

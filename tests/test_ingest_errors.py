@@ -4,6 +4,7 @@ and the database exactly as it was before (ingestion is one transaction)."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -62,11 +63,19 @@ CASES = {
 }
 
 
-@pytest.fixture
-def store_with_data(tmp_path):
-    db = tmp_path / "h.duckdb"
+@pytest.fixture(scope="module")
+def _ingested_once(tmp_path_factory):
+    db = tmp_path_factory.mktemp("ingested") / "h.duckdb"
     result = run_cli("--db", str(db), "ingest", str(VINTAGES[0]))
     assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.fixture
+def store_with_data(tmp_path, _ingested_once):
+    """A store holding one METR file: a private copy of one ingest, for a test that writes."""
+    db = tmp_path / "h.duckdb"
+    shutil.copy(_ingested_once, db)
     return db
 
 

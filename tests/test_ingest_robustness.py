@@ -5,6 +5,7 @@ is legal. Messages are pinned exactly, as the user sees them."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -193,7 +194,8 @@ CASES = {
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, empty_store):
+    shutil.copy(empty_store, tmp_path / "h.duckdb")
     return tmp_path / "h.duckdb"
 
 

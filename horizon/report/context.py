@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -31,6 +33,14 @@ class Context:
     thresholds: tuple[ThresholdLine, ...]
     ceiling_minutes: float = DEFAULT_CEILING_MINUTES   # build_context reads the shown trend's
     charts: ChartSpecs = field(default_factory=ChartSpecs)  # the chart builders, maybe cached
+    _once: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` the first time a page asks for ``key`` in this build, then the same
+        value: something two pages show (the indicator board) is worked out once."""
+        if key not in self._once:
+            self._once[key] = compute()
+        return self._once[key]
 
     def snapshot(self, snapshot_id: int) -> data.Snapshot | None:
         for s in self.snapshots:

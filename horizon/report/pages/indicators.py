@@ -14,18 +14,21 @@ FILENAME = "indicators.html"
 
 
 def _evaluation(ctx: Context):
-    """The evaluation `horizon indicators` stores, recomputed read-only (same inputs, same numbers);
-    None for a data directory without the ladder and series files."""
+    """The evaluation `horizon indicators` stores, recomputed read-only (same inputs, same numbers)
+    once per build: the overview's board and this page show the same one. None for a data
+    directory without the ladder and series files."""
+    return ctx.once("indicator_evaluation", lambda: _evaluate(ctx))
+
+
+def _evaluate(ctx: Context):
+    from dataclasses import replace
+
     from horizon.indicators.store import evaluate, latest_evaluation_id
 
     data = ctx.config.data_dir
     if not (data / "ladder.toml").is_file() or not (data / "indicators" / "series.toml").is_file():
         return None
-
-    ev = evaluate(ctx.con, ctx.config)
-    from dataclasses import replace
-
-    return replace(ev, fit_id=latest_evaluation_id(ctx.con))
+    return replace(evaluate(ctx.con, ctx.config), fit_id=latest_evaluation_id(ctx.con))
 
 
 def overview_board(ctx: Context) -> tuple[Html, ...]:

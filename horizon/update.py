@@ -159,14 +159,12 @@ def trend_stage(con, config: Config, refit: bool) -> dict[str, Any]:
     from horizon.trend.api import run_coverage_study, run_default_trends
     from horizon.trend.canonical import canonical_trend_fit_id
     from horizon.trend.cite import sentence, stored_for_citation
-    from horizon.trend.stored import latest_headline_snapshot
+    from horizon.trend.stored import latest_headline_snapshot, newest_forecast_run
 
     if latest_headline_snapshot(con) is None:
         return {"status": "skipped", "reason": "no published METR headline in the store"}
     trend_id = canonical_trend_fit_id(con, 50)
-    forecast = None if trend_id is None else con.execute(
-        "SELECT max(fit_id) FROM forecasts WHERE trend_fit_id = ?", [trend_id]
-    ).fetchone()[0]
+    forecast = None if trend_id is None else newest_forecast_run(con, trend_id)
     if refit or forecast is None:
         forecast = run_default_trends(con, config).published.fit_id
         status = "fitted"

@@ -15,6 +15,8 @@ from horizon.config import load_config
 from horizon.report import data
 from horizon.store import connect
 from horizon.trend.canonical import canonical_params
+from horizon.trend.stored import forecasts as stored_forecasts
+from horizon.trend.stored import newest_forecast_run
 
 XSS = "<script>alert(1)</script>"
 SQLISH = "Robert'); DROP TABLE models;-- & co"
@@ -277,19 +279,66 @@ def test_trend_readers_give_the_canonical_fit_its_points_backtests_and_newest_fo
     assert {(b.name, b.cutoff_date) for b in backtests if b.form == "exponential"} == {
         ("Gamma 3", date(2024, 1, 1)), (SQLISH, date(2024, 1, 1)), (SQLISH, date(2024, 8, 1))}
 
-    forecasts = data.forecasts(con, 2)
-    assert [(f.label, f.hours, f.lo80, f.hi95) for f in forecasts] == [
-        ("work-day (8 h) at 50%", 8.0, date(2025, 10, 1), date(2026, 9, 1)),
-        ("work-week (40 h) at 50%", 40.0, date(2026, 3, 1), date(2027, 11, 1)),
+    forecasts = stored_forecasts(con, 2)
+    assert [(f.fit_id, f.label, f.hours, f.line_lo80, f.line_hi95) for f in forecasts] == [
+        (4, "work-day (8 h) at 50%", 8.0, date(2025, 10, 1), date(2026, 9, 1)),
+        (4, "work-week (40 h) at 50%", 40.0, date(2026, 3, 1), date(2027, 11, 1)),
     ]
     # A later forecast run of the same trend replaces the earlier one as a whole.
+    _later_forecast_run(con, 6, date(2026, 3, 2), [("work-day-50", "work-day (8 h) at 50%", 8.0, None)])
+    assert [(f.label, f.date_point, f.line_hi80) for f in stored_forecasts(con, 2)] == [("work-day (8 h) at 50%", None, None)]
+
+
+def _later_forecast_run(con, fit_id: int, as_of: date, rows) -> None:
+    """Forecast run ``fit_id`` of the p50 trend (fit 2): exponential rows (threshold, label, hours,
+    (lo95, lo80, point, hi80, hi95) or None for no dates)."""
     con.execute("INSERT INTO fits (fit_id, kind, created_at, code_version, params, seed, input_snapshots)"
-                " VALUES (6, 'forecast', ?, '0.1.0', '{}', 13, '[2]')", [datetime(2026, 3, 2, 12, 0)])
-    con.execute(
-        "INSERT INTO forecasts VALUES (6, 2, 'work-day-50', 'work-day (8 h) at 50%', 'exponential', 8.0, 50, DATE '2026-03-02',"
-        " NULL, NULL, NULL, NULL, NULL, NULL, false, false, 1000, 1000, 'wild_bootstrap', 'https://example.org/day')"
-    )
-    assert [(f.label, f.date_point, f.hi80) for f in data.forecasts(con, 2)] == [("work-day (8 h) at 50%", None, None)]
+                " VALUES (?, 'forecast', ?, '0.1.0', '{}', 13, '[2]')", [fit_id, datetime(2026, 3, 2, 12, 0)])
+    for threshold, label, hours, dates in rows:
+        lo95, lo80, point, hi80, hi95 = dates or (None,) * 5
+        con.execute(
+            "INSERT INTO forecasts VALUES (?, 2, ?, ?, 'exponential', ?, 50, ?, ?, ?, ?, ?, ?, ?, false, false, 1000, ?,"
+            " 'wild_bootstrap', 'https://example.org/threshold')",
+            [fit_id, threshold, label, hours, as_of, point, point, lo80, hi80, lo95, hi95, 0 if dates else 1000],
+        )
+
+
+def _overview_fan(con, config, level: int) -> set[tuple[str, str, str, str]]:
+    """(threshold, band, start, end) of each span of the forecast fan on the Overview's chart."""
+    from horizon.report.context import build_context
+    from horizon.report.pages import overview
+
+    chart = next(c for c in overview.build(build_context(con, config)).charts if c.chart_id == f"overview-p{level}")
+    return {(v["label"], v["band"], v["start"], v["end"]) for layer in chart.spec["layer"]
+            if layer.get("description", "").startswith("forecast fan") for v in layer["data"]["values"]}
+
+
+def test_the_overview_and_update_agree_on_which_forecast_run_is_newest(tmp_path, monkeypatch):
+    """`horizon update` names the forecast run it keeps; the Overview's fan and forecast table
+    must show that run's dates. The newer run here was made as of an earlier day and covers one
+    threshold, so a rule by date or by threshold would pick another run than update does."""
+    import horizon.trend.api
+    from horizon.report.uncertainty import forecast_rows
+    from horizon.update import trend_stage
+
+    con, config = fixture_store(tmp_path)
+    assert _overview_fan(con, config, 50) == {
+        ("work-day (8 h) at 50%", "80%", "2025-10-01", "2026-05-01"), ("work-day (8 h) at 50%", "95%", "2025-08-01", "2026-09-01"),
+        ("work-week (40 h) at 50%", "80%", "2026-03-01", "2027-04-01"), ("work-week (40 h) at 50%", "95%", "2025-12-01", "2027-11-01"),
+    }
+    day = (date(2026, 6, 1), date(2026, 7, 1), date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1))
+    _later_forecast_run(con, 6, date(2026, 2, 1), [("work-day-50", "work-day (8 h) at 50%", 8.0, day)])
+    # The stage's coverage study is slow and beside the point: only which forecast run it names.
+    monkeypatch.setattr(horizon.trend.api, "run_coverage_study", lambda *args: None)
+    stage = trend_stage(con, config, refit=False)
+    assert (stage["status"], stage["forecast_fit_id"]) == ("unchanged", 6)
+    assert newest_forecast_run(con, 2) == 6 and newest_forecast_run(con, 3) == 5 and newest_forecast_run(con, 99) is None
+
+    assert _overview_fan(con, config, 50) == {
+        ("work-day (8 h) at 50%", "80%", "2026-07-01", "2026-09-01"), ("work-day (8 h) at 50%", "95%", "2026-06-01", "2026-10-01"),
+    }
+    assert [(r["forecast_fit_id"], r["label"]) for r in forecast_rows(con, 2)] == [(6, "work-day (8 h) at 50%")]
+    assert {f.fit_id for f in stored_forecasts(con, 2)} == {6} and {f.fit_id for f in stored_forecasts(con, 3)} == {5}
 
 
 def test_run_fit_rows_take_the_model_release_date_and_keep_agents_without_a_horizon(tmp_path):

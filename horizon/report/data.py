@@ -366,36 +366,6 @@ def trend_backtests(con: duckdb.DuckDBPyConnection, fit_id: int) -> list[TrendBa
     return [TrendBacktest(**r) for r in found]
 
 
-@dataclass(frozen=True)
-class Forecast:
-    """When one form of a trend reaches one threshold: the date its line crosses it, with 80% and
-    95% bounds (None: no such bound). The forecast sections read both intervals through
-    ``horizon.trend.stored.forecasts``; the Overview fan needs only these."""
-
-    form: str
-    label: str
-    hours: float
-    date_point: date | None
-    lo80: date | None
-    hi80: date | None
-    lo95: date | None
-    hi95: date | None
-
-
-def forecasts(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> list[Forecast]:
-    """The most recent forecast run that extrapolated this trend fit run."""
-    if not has_table(con, "forecasts"):
-        return []
-    found = rows(
-        con,
-        "SELECT form, label, hours, date_point, lo80, hi80, lo95, hi95 FROM forecasts"
-        " WHERE trend_fit_id = ? AND fit_id = (SELECT max(fit_id) FROM forecasts WHERE trend_fit_id = ?)"
-        " ORDER BY form, hours, threshold",
-        [trend_fit_id, trend_fit_id],
-    )
-    return [Forecast(**r) for r in found]
-
-
 # --- run-level fits (migration 0003) ----------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -215,8 +215,20 @@ class StoredForecast:
     source: str
 
 
+def newest_forecast_run(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> int | None:
+    """The forecast run that extrapolated trend fit ``trend_fit_id`` last, or None. The one
+    home of this rule: the report, `horizon update` and ``forecasts`` below all ask here, so
+    they never show different runs. Fit ids are handed out in order, so the highest is newest."""
+    row = con.execute("SELECT max(fit_id) FROM forecasts WHERE trend_fit_id = ?", [trend_fit_id]).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
 def forecasts(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> tuple[StoredForecast, ...]:
-    """The newest forecast run that extrapolated trend fit ``trend_fit_id``, both intervals."""
+    """The rows of ``newest_forecast_run`` for trend fit ``trend_fit_id``, both intervals.
+    A run may extrapolate several trend fits (one per success level): only this one's rows."""
+    run = newest_forecast_run(con, trend_fit_id)
+    if run is None:
+        return ()
     rows = named_rows(
         con,
         "SELECT f.fit_id, f.trend_fit_id, f.threshold, f.label, f.form, f.level, f.hours, f.as_of, f.date_point,"
@@ -224,8 +236,7 @@ def forecasts(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> tuple[Stored
         " r.lo80 AS reach_lo80, r.hi80 AS reach_hi80, r.lo95 AS reach_lo95, r.hi95 AS reach_hi95,"
         " f.beyond_ceiling, f.reached_by_as_of, f.interval_method, r.interval_method AS reach_interval_method, f.source"
         " FROM forecasts f LEFT JOIN forecast_reach r USING (fit_id, threshold, form)"
-        " WHERE f.trend_fit_id = ? AND f.fit_id = (SELECT max(fit_id) FROM forecasts WHERE trend_fit_id = ?)"
-        " ORDER BY f.hours, f.form, f.threshold",
-        [trend_fit_id, trend_fit_id],
+        " WHERE f.fit_id = ? AND f.trend_fit_id = ? ORDER BY f.hours, f.form, f.threshold",
+        [run, trend_fit_id],
     )
     return tuple(StoredForecast(**r) for r in rows)

@@ -7,6 +7,7 @@ from horizon.report.context import Context
 from horizon.report.markup import Html, esc, fmt_days, fmt_days_interval, fmt_number, tag
 from horizon.report.pages import trenddata as td
 from horizon.report.pages.layout import Body, Chart, Page
+from horizon.trend.stored import forecasts as stored_forecasts
 
 
 def citation_sentence(ctx: Context, fit: data.TrendFit) -> str:
@@ -101,14 +102,14 @@ def build(ctx: Context) -> Page:
         fit = td.exponential(data.headline_trend(trends, level))
         if fit is not None:
             points = td.point_records(data.trend_points(ctx.con, fit.fit_id), ctx.ceiling_minutes)
-            forecasts = data.forecasts(ctx.con, fit.fit_id)
+            forecasts = stored_forecasts(ctx.con, fit.fit_id)
             trend = td.trend_records(fit, td.latest_forecast_date(forecasts))
             fan = td.fan_records(forecasts)
             if fit.snapshot_id is not None:
                 used.add(fit.snapshot_id)
         elif latest_headline is not None:
             points = td.headline_records(data.published_horizons(ctx.con, latest_headline.snapshot_id), level, ctx.ceiling_minutes)
-            trend, fan, forecasts = [], [], []
+            trend, fan, forecasts = [], [], ()
             used.add(latest_headline.snapshot_id)
         else:
             continue

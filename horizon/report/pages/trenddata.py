@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from horizon.report import data
 from horizon.report.context import Context
 from horizon.trend.rules import day_number, slope_for_doubling
+from horizon.trend.stored import StoredForecast
 
 CURVE_STEP_DAYS = 30  # a point a month draws every form smoothly at this width
 # ln-minutes beyond which a curve is off every axis (and math.exp would overflow near 709):
@@ -105,13 +107,13 @@ def trend_records(fit: data.TrendFit, end: date | None = None) -> list[dict[str,
     return out
 
 
-def fan_records(forecasts: list[data.Forecast], form: str = "exponential") -> list[dict[str, Any]]:
-    """At each threshold height, the 80% and 95% spans of dates the trend reaches it."""
+def fan_records(forecasts: Sequence[StoredForecast], form: str = "exponential") -> list[dict[str, Any]]:
+    """At each threshold height, the 80% and 95% spans of dates the trend line crosses it."""
     out = []
     for f in forecasts:
         if f.form != form:
             continue
-        for band, lo, hi in (("80%", f.lo80, f.hi80), ("95%", f.lo95, f.hi95)):
+        for band, lo, hi in (("80%", f.line_lo80, f.line_hi80), ("95%", f.line_lo95, f.line_hi95)):
             if lo is None or hi is None:
                 continue
             out.append(dict(band=band, minutes=float(f.hours) * 60, start=iso(lo), end=iso(hi), label=f.label))
@@ -125,8 +127,8 @@ def exponential(fits: list[data.TrendFit]) -> data.TrendFit | None:
     return None
 
 
-def latest_forecast_date(forecasts: list[data.Forecast], form: str = "exponential") -> date | None:
-    dates = [f.hi80 or f.date_point for f in forecasts if f.form == form]
+def latest_forecast_date(forecasts: Sequence[StoredForecast], form: str = "exponential") -> date | None:
+    dates = [f.line_hi80 or f.date_point for f in forecasts if f.form == form]
     known = [d for d in dates if d is not None]
     return max(known) if known else None
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 import duckdb
 
 from horizon.errors import NotFoundError
+from horizon.store import scalar
 
 
 def named_rows(con: duckdb.DuckDBPyConnection, sql: str, params=()) -> list[dict]:
@@ -169,14 +170,20 @@ class CoverageRow:
     chosen: bool        # the default headline method
 
 
+def newest_coverage_study(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The fit id of the newest stored coverage study (ids come from one sequence), or None."""
+    return scalar(con, "SELECT max(fit_id) FROM interval_coverage")
+
+
 def interval_coverage(con: duckdb.DuckDBPyConnection) -> tuple[CoverageRow, ...]:
     """The newest stored coverage study (method x points x level -> coverage); empty when none
     is stored. `horizon update` stores one for the canonical trend's design."""
     rows = named_rows(
         con,
         "SELECT scenario, method, n_points, level, coverage, n_datasets, chosen FROM interval_coverage"
-        " WHERE fit_id = (SELECT max(fit_id) FROM interval_coverage)"
+        " WHERE fit_id = ?"
         " ORDER BY scenario = 'normal' DESC, scenario, chosen DESC, method, n_points DESC, level",
+        [newest_coverage_study(con)],
     )
     return tuple(CoverageRow(**r) for r in rows)
 

@@ -14,11 +14,10 @@ import duckdb
 
 from horizon.report.markup import Html, esc, tag
 from horizon.report.uncertainty.common import Section, empty_note, level_text, section, share_text, simple_table
-from horizon.store import scalar
 from horizon.trend.calibration import CHOOSING_SIZES, METHODS, TARGET
 from horizon.trend.intervals import HEADLINE_METHODS
 from horizon.trend.status import FRAGILE_BELOW
-from horizon.trend.stored import CoverageRow, interval_coverage, named_rows
+from horizon.trend.stored import CoverageRow, interval_coverage, named_rows, newest_coverage_study
 
 STEM = "interval-coverage"
 # Short names a reader can hold in mind; the table's tooltip gives each method in full.
@@ -57,12 +56,12 @@ class CoverageStudy:
 
 def load_coverage_study(con: duckdb.DuckDBPyConnection) -> CoverageStudy | None:
     rows = interval_coverage(con)
-    if not rows:
+    fit_id = newest_coverage_study(con)
+    if not rows or fit_id is None:
         return None
-    fit_id = scalar(con, "SELECT max(fit_id) FROM interval_coverage")
     found = named_rows(con, "SELECT CAST(params AS VARCHAR) AS params FROM fits WHERE fit_id = ?", [fit_id])
     params = json.loads(found[0]["params"]) if found and found[0]["params"] else {}
-    return CoverageStudy(int(fit_id), rows, params.get("n_datasets"), params.get("trend_fit_id"))
+    return CoverageStudy(fit_id, rows, params.get("n_datasets"), params.get("trend_fit_id"))
 
 
 def method_name(method: str) -> str:

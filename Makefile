@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11+):
 #   make update   install horizon in .venv and run the main job on the embedded data
 #   make test     install the test dependencies in .venv, lint (ruff), type-check (mypy) and run the tests
+#                 (one worker per core; a test file stays on one worker, so its fixtures are built once)
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -20,7 +21,7 @@ update: install
 test: install
 	$(BIN)/ruff check horizon tests scripts benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: install
 	$(BIN)/python benchmarks/bench_fit.py

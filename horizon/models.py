@@ -267,14 +267,24 @@ def _write_identity(con, registry: Registry, new_id: dict[str, str], dated: list
     for spelling, model_id in new_id.items():
         if model_id.startswith(UNMAPPED_PREFIX):
             unmapped.setdefault(model_id, []).append(spelling)
+    # Set-based: one statement each, not one per model (a full update adds about 200).
     kept = {r[0] for r in con.execute("SELECT model_id FROM models WHERE NOT curated").fetchall()}
-    for model_id in sorted(kept - set(unmapped)):
-        con.execute("DELETE FROM models WHERE model_id = ?", [model_id])
-    for model_id in sorted(set(unmapped) - kept):
-        names = sorted(unmapped[model_id])
-        con.execute(
-            "INSERT INTO models (model_id, display_name, organisation, release_date, curated)"
-            " VALUES (?, ?, NULL, ?, false)", [model_id, names[0], _source_release_date(con, names[0], dated)])
+    con.execute("DELETE FROM models WHERE NOT curated AND model_id IN (SELECT unnest(?::VARCHAR[]))",
+                [sorted(kept - set(unmapped))])
+    added = sorted(set(unmapped) - kept)
+    names = [min(unmapped[model_id]) for model_id in added]
+    released = _source_release_dates(con, names, dated)
+    new_models = pa.table({
+        "model_id": pa.array(added, pa.string()),
+        "display_name": pa.array(names, pa.string()),
+        "release_date": pa.array([released.get(n) for n in names], pa.date32()),
+    })
+    con.register("horizon_unmapped", new_models)
+    try:
+        con.execute("INSERT INTO models (model_id, display_name, organisation, release_date, curated)"
+                    " SELECT model_id, display_name, NULL, release_date, false FROM horizon_unmapped")
+    finally:
+        con.unregister("horizon_unmapped")
 
     pairs = {m_spelling: m.model_id for m in registry.models for m_spelling in m.spellings}
     pairs.update(new_id)
@@ -286,16 +296,18 @@ def _write_identity(con, registry: Registry, new_id: dict[str, str], dated: list
         con.unregister("horizon_spellings")
 
 
-def _source_release_date(con, spelling: str, dated: list[str]) -> date | None:
-    """The release date the newest snapshot gives for a spelling, if any source gives one."""
-    if not dated:
-        return None
+def _source_release_dates(con, spellings: list[str], dated: list[str]) -> dict[str, date]:
+    """The release date the newest snapshot gives for each spelling that any source dates (the
+    earliest date, if that snapshot gives two)."""
+    if not dated or not spellings:
+        return {}
     union = " UNION ALL ".join(
-        f'SELECT snapshot_id, release_date FROM "{t}" WHERE source_model = $name AND release_date IS NOT NULL'
+        f'SELECT source_model, snapshot_id, release_date FROM "{t}" WHERE release_date IS NOT NULL'
+        " AND source_model IN (SELECT unnest($names::VARCHAR[]))"
         for t in dated)
-    rows = con.execute(f"SELECT release_date FROM ({union}) ORDER BY snapshot_id DESC, release_date LIMIT 1",
-                       {"name": spelling}).fetchall()
-    return rows[0][0] if rows else None
+    return dict(con.execute(
+        f"SELECT DISTINCT ON (source_model) source_model, release_date FROM ({union})"
+        " ORDER BY source_model, snapshot_id DESC, release_date", {"names": spellings}).fetchall())
 
 
 def _update(con, table: str, key: str, mapping: dict[str, str]) -> int:

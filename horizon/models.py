@@ -246,20 +246,17 @@ def _write_identity(con, registry: Registry, new_id: dict[str, str], dated: list
     """Rebuild models and model_aliases: every curated entry and every spelling seen."""
     import pyarrow as pa
 
+    from horizon.store import insert_table
+
     con.execute("DELETE FROM model_aliases")
     con.execute("DELETE FROM models WHERE curated")
-    curated = pa.table({
+    insert_table(con, "models", pa.table({
         "model_id": [m.model_id for m in registry.models],
         "display_name": [m.name for m in registry.models],
         "organisation": pa.array([m.organisation for m in registry.models], pa.string()),
         "release_date": pa.array([m.release_date for m in registry.models], pa.date32()),
-    })
-    con.register("horizon_curated", curated)
-    try:
-        con.execute("INSERT INTO models (model_id, display_name, organisation, release_date, curated)"
-                    " SELECT model_id, display_name, organisation, release_date, true FROM horizon_curated")
-    finally:
-        con.unregister("horizon_curated")
+        "curated": pa.array([True] * len(registry.models), pa.bool_()),
+    }))
 
     # Unmapped models: keep the rows still used (their names and dates came from the sources),
     # drop the rest, add the ids that are new (a spelling an entry no longer claims).
@@ -274,26 +271,16 @@ def _write_identity(con, registry: Registry, new_id: dict[str, str], dated: list
     added = sorted(set(unmapped) - kept)
     names = [min(unmapped[model_id]) for model_id in added]
     released = _source_release_dates(con, names, dated)
-    new_models = pa.table({
+    insert_table(con, "models", pa.table({
         "model_id": pa.array(added, pa.string()),
         "display_name": pa.array(names, pa.string()),
         "release_date": pa.array([released.get(n) for n in names], pa.date32()),
-    })
-    con.register("horizon_unmapped", new_models)
-    try:
-        con.execute("INSERT INTO models (model_id, display_name, organisation, release_date, curated)"
-                    " SELECT model_id, display_name, NULL, release_date, false FROM horizon_unmapped")
-    finally:
-        con.unregister("horizon_unmapped")
+        "curated": pa.array([False] * len(added), pa.bool_()),
+    }))
 
     pairs = {m_spelling: m.model_id for m in registry.models for m_spelling in m.spellings}
     pairs.update(new_id)
-    spellings = pa.table({"alias": list(pairs), "model_id": list(pairs.values())})
-    con.register("horizon_spellings", spellings)
-    try:
-        con.execute("INSERT INTO model_aliases (alias, model_id) SELECT alias, model_id FROM horizon_spellings")
-    finally:
-        con.unregister("horizon_spellings")
+    insert_table(con, "model_aliases", pa.table({"alias": list(pairs), "model_id": list(pairs.values())}))
 
 
 def _source_release_dates(con, spellings: list[str], dated: list[str]) -> dict[str, date]:

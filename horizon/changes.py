@@ -20,7 +20,7 @@ from datetime import date
 
 import duckdb
 
-from horizon.trend.stored import named_rows
+from horizon.store import named_rows
 
 LEVELS = (50, 80)
 PUBLISHED_WINDOW = "from_2023_on"

@@ -79,6 +79,15 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | 
     return row[0]
 
 
+def named_rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None) -> list[dict[str, Any]]:
+    """The rows of a query as {column: value}: the one way horizon reads rows it uses more than
+    one value of. Readers use names, never positions, so a column added or reordered by a later
+    migration cannot shift what they read; ``sql`` names its columns for the same reason."""
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
 def insert_table(con: duckdb.DuckDBPyConnection, table: str, data: Any) -> None:
     """Insert an Arrow table (or a polars frame) into ``table``, naming each of its columns: one
     statement and no per-row Python round trips (thousands of rows in milliseconds, where bound

@@ -285,3 +285,78 @@ def test_every_connection_has_extension_auto_install_and_auto_load_off(tmp_path)
         assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false",
                             "TimeZone": "UTC"}
         con.close()
+
+
+# --- readers read stored rows by name -----------------------------------------------------------
+
+from horizon.store import named_rows  # noqa: E402
+from tests.conftest import copy_of_updated  # noqa: E402
+
+
+def test_named_rows_maps_each_row_by_column_name(con):
+    found = named_rows(con, "SELECT 1 AS a, 'x' AS b UNION ALL SELECT ?, ? ORDER BY a", [2, "y"])
+    assert found == [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}]
+    assert named_rows(con, "SELECT 1 AS a WHERE false") == []
+
+
+# A column a later migration might add, on tables whose rows are read back into records: in
+# particular the frozen dataclasses PublisherCheck and StoredBreakTest, which a `SELECT *` would
+# hand an argument they do not take.
+WIDENED = ("trend_publisher_checks", "trend_break_tests", "indicator_values", "indicator_trends", "scenario_runs",
+           "scenario_parameters", "scenario_outcomes", "scenario_crossings", "scenario_evidence", "scenario_separations")
+CITED = (("cite",), ("cite", "--json"), ("cite", "--scenario", "explosive", "--json"),
+         ("cite", "--indicator", "anthropic_al4_plus", "--json"))
+
+
+def _read_back(path: str, env: dict) -> tuple:
+    from horizon.report.uncertainty.breaks import break_test_rows
+    from horizon.report.uncertainty.caveats import publisher_checks
+    from horizon.trend.canonical import canonical_trend_fit_id
+
+    printed = []
+    for args in CITED:
+        result = run_cli("--db", path, *args, env=env)
+        assert result.exit_code == 0, (args, result.output)
+        printed.append(result.stdout)
+    con = connect(path, read_only=True)
+    try:
+        fit_id = canonical_trend_fit_id(con, 50)
+        return tuple(printed), publisher_checks(con, fit_id), break_test_rows(con, fit_id)
+    finally:
+        con.close()
+
+
+def test_a_column_added_to_stored_tables_changes_nothing_the_readers_show(updated, tmp_path):
+    root, env, _ = updated
+    path = copy_of_updated(updated, tmp_path)
+    before = _read_back(path, env)
+    assert before[1] and before[2]  # the updated store has publisher checks and a break test to read
+    con = connect(path)
+    for table in WIDENED:
+        con.execute(f"ALTER TABLE {table} ADD COLUMN extra INTEGER")
+    con.close()
+
+    assert _read_back(path, env) == before
+    site = tmp_path / "site"
+    result = run_cli("--db", path, "report", "--out", str(site), "--no-export", env=env)
+    assert result.exit_code == 0, result.output
+    page = (site / "trends.html").read_text(encoding="utf-8")
+    assert 'id="publisher-checks-p50"' in page and 'id="break-test-p50"' in page
+    for name in ("trends.html", "scenarios.html", "indicators.html"):
+        assert (site / name).read_text(encoding="utf-8") == (root / "reports" / "site" / name).read_text(encoding="utf-8"), name
+    # A new trend fit writes its rows (the added column left empty) and reads them back.
+    import json
+
+    from horizon.report.uncertainty.caveats import publisher_checks
+    from horizon.trend.stored import load_break_test
+
+    result = run_cli("--db", path, "trend", "--seed", "1", "--json", env=env)
+    assert result.exit_code == 0, result.output
+    fit_id = json.loads(result.stdout)["fit_id"]
+    assert run_cli("--db", path, "cite", "--fit", str(fit_id), env=env).exit_code == 0
+    con = connect(path, read_only=True)
+    try:
+        assert publisher_checks(con, fit_id) and load_break_test(con, fit_id) is not None
+        assert con.execute("SELECT count(extra) FROM trend_publisher_checks WHERE fit_id = ?", [fit_id]).fetchone() == (0,)
+    finally:
+        con.close()

@@ -20,7 +20,7 @@ from horizon.indicators import rct
 from horizon.indicators.config import Benchmark, Ladder, Rung, SeriesSpec, load_ladder, load_series_specs
 from horizon.indicators.series import Assessment, Observation, Treatment, assess, rung_status
 from horizon.provenance import identical_fit, latest_fit, record_fit
-from horizon.store import insert_records, scalar
+from horizon.store import insert_records, named_rows, scalar
 
 KIND = "indicators"
 RCT_SERIES = "metr_rct_2025"
@@ -72,12 +72,6 @@ class Evaluation:
 # ------------------------------------------------------------------------------ reading
 
 
-def _rows(con, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
 _RELEASED = (
     "coalesce({given}, m.release_date, (SELECT r.release_date FROM active_release_dates r JOIN snapshot_versions v"
     " USING (snapshot_id) WHERE r.model_id = {alias}.model_id ORDER BY v.version_date DESC, r.snapshot_id DESC LIMIT 1))"
@@ -109,7 +103,7 @@ class _Scores(_Source):
         sid = _newest_snapshot(con, "active_benchmark_scores", "benchmark = ? AND metric = ?", [b.benchmark, b.score_metric])
         if sid is None:
             return [], ()
-        rows = _rows(con, (
+        rows = named_rows(con, (
             "SELECT any_value(coalesce(m.display_name, s.source_model)) AS name, max(s.value) AS value, "
             + _RELEASED.format(given="NULL", alias="s") + " AS released"
             " FROM active_benchmark_scores s LEFT JOIN models m USING (model_id)"
@@ -123,7 +117,7 @@ class _Horizons(_Source):
         sid = _newest_snapshot(con, "active_benchmark_horizons", "benchmark = ?", [b.benchmark])
         if sid is None:
             return [], ()
-        rows = _rows(con, (
+        rows = named_rows(con, (
             "SELECT any_value(coalesce(m.display_name, h.source_model)) AS name, max(h.horizon_minutes) AS value, "
             + _RELEASED.format(given="max(h.release_date)", alias="h") + " AS released"
             " FROM active_benchmark_horizons h LEFT JOIN models m USING (model_id)"
@@ -139,7 +133,7 @@ class _Headline(_Source):
         sid = latest_headline_snapshot(con)
         if sid is None:
             return [], ()
-        rows = _rows(con, (
+        rows = named_rows(con, (
             "SELECT any_value(coalesce(m.display_name, p.source_model)) AS name, max(p.estimate) AS value, "
             + _RELEASED.format(given="max(p.release_date)", alias="p") + " AS released"
             " FROM active_published_horizons p LEFT JOIN models m USING (model_id)"
@@ -154,7 +148,7 @@ class _Runs(_Source):
         sid = _newest_snapshot(con, "active_runs", "task_family LIKE ?", [like])
         if sid is None:
             return [], ()
-        rows = _rows(con, (
+        rows = named_rows(con, (
             "SELECT any_value(coalesce(m.display_name, u.source_model)) AS name, avg(u.score_binarized) AS value, "
             + _RELEASED.format(given="NULL", alias="u") + " AS released"
             " FROM active_runs u LEFT JOIN models m USING (model_id)"
@@ -175,8 +169,14 @@ SOURCES = {"benchmark_scores": _Scores(), "benchmark_horizons": _Horizons(), "me
 
 
 def series_rows(con, series: str) -> list[dict[str, Any]]:
-    """A series' current rows (the newest snapshot holding it), oldest first."""
-    return _rows(con, "SELECT * FROM indicator_current WHERE series = ? ORDER BY date, entity", [series])
+    """A series' current rows (the newest snapshot holding it), oldest first: the columns an
+    observation and the series' provenance are read from."""
+    return named_rows(
+        con,
+        "SELECT snapshot_id, entity, date, date_known, value, unit, ci_low, ci_high, fit_use, method, caveat, note,"
+        " source_url FROM indicator_current WHERE series = ? ORDER BY date, entity",
+        [series],
+    )
 
 
 def series_names(con) -> list[str]:
@@ -300,10 +300,14 @@ def _trend_row(fit_id, key, rung, title, kind, unit, a: Assessment, saturation, 
     ]
 
 
-COLUMNS = ("fit_id, key, rung, title, kind, unit, n_points, n_used, latest_entity, latest_date, latest_value,"
-           " previous_value, best_entity, best_date, best_value, saturation, form, slope, slope_low, slope_high,"
-           " ci_level, doubling_days, target_value, target_label, target_date, target_low, target_high, target_open,"
-           " extrapolation, status, status_text, source_url, citation, caveat, snapshots")
+# The columns of indicator_trends this version writes (in _trend_row's order) and reads back.
+TREND_COLUMNS = (
+    "fit_id", "key", "rung", "title", "kind", "unit", "n_points", "n_used", "latest_entity", "latest_date",
+    "latest_value", "previous_value", "best_entity", "best_date", "best_value", "saturation", "form", "slope",
+    "slope_low", "slope_high", "ci_level", "doubling_days", "target_value", "target_label", "target_date",
+    "target_low", "target_high", "target_open", "extrapolation", "status", "status_text", "source_url", "citation",
+    "caveat", "snapshots",
+)
 
 
 def _save(con, fit_id: int, ev: Evaluation) -> None:
@@ -329,8 +333,7 @@ def _save(con, fit_id: int, ev: Evaluation) -> None:
                      f" {100 * r.ci_high:+.1f}%) from the {r.n_issues} per-issue records with METR's stated estimator")
         rows.append(_trend_row(fit_id, s.name, None, s.title, kind, sr.unit or s.unit, sr.assessment, s.saturation,
                                sr.source_url, s.target_source, sr.caveat, s.target_label, sr.snapshot_ids, text))
-    names = [c.strip() for c in COLUMNS.split(",")]
-    insert_records(con, "indicator_trends", [dict(zip(names, row, strict=True)) for row in rows])
+    insert_records(con, "indicator_trends", [dict(zip(TREND_COLUMNS, row, strict=True)) for row in rows])
 
 
 def latest_evaluation_id(con) -> int | None:
@@ -342,8 +345,9 @@ def stored_trend(con, key: str, fit_id: int | None = None) -> dict[str, Any]:
     fit_id = fit_id if fit_id is not None else latest_evaluation_id(con)
     if fit_id is None:
         raise NotFoundError("no stored indicator evaluation: run `horizon indicators` (or `horizon update`) first")
-    found = _rows(con, (
-        "SELECT t.*, f.created_at, f.code_version, f.input_snapshots FROM indicator_trends t JOIN fits f USING (fit_id)"
+    trend = ", ".join(f"t.{c}" for c in TREND_COLUMNS)
+    found = named_rows(con, (
+        f"SELECT {trend}, f.created_at, f.code_version, f.input_snapshots FROM indicator_trends t JOIN fits f USING (fit_id)"
         " WHERE t.fit_id = ? AND t.key = ?"
     ), [fit_id, key])
     if not found:

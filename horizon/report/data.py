@@ -8,17 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 import duckdb
 
-from horizon.store import scalar
-
-
-def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+from horizon.store import named_rows, scalar
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -57,7 +50,7 @@ class Snapshot:
 def snapshots(con: duckdb.DuckDBPyConnection) -> list[Snapshot]:
     if not has_table(con, "snapshots"):
         return []
-    found = rows(
+    found = named_rows(
         con,
         "SELECT s.snapshot_id, s.source_kind, s.origin, s.retrieved_at, s.sha256, s.bytes, s.rows,"
         " s.publisher_label, s.citation, v.published_version, v.version_date AS vintage_date,"
@@ -98,7 +91,7 @@ def published_horizons(con: duckdb.DuckDBPyConnection, snapshot_id: int | None =
     """Published horizons of one snapshot, or of every snapshot when ``snapshot_id`` is None."""
     if not has_table(con, "published_horizons"):
         return []
-    found = rows(
+    found = named_rows(
         con,
         "SELECT p.model_id, coalesce(m.display_name, p.source_model) AS name,"
         " coalesce(p.release_date, m.release_date) AS release_date, p.level, p.estimate, p.ci_low,"
@@ -124,7 +117,7 @@ class DoublingClaim:
 def publisher_doubling_times(con: duckdb.DuckDBPyConnection) -> list[DoublingClaim]:
     if not has_table(con, "publisher_doubling_times"):
         return []
-    found = rows(
+    found = named_rows(
         con,
         "SELECT snapshot_id, suite, window_name, point_estimate, ci_low, ci_high"
         " FROM active_publisher_doubling_times ORDER BY snapshot_id, window_name",
@@ -153,7 +146,7 @@ def benchmark_horizons(con: duckdb.DuckDBPyConnection) -> list[BenchmarkHorizon]
     """
     if not has_table(con, "benchmark_horizons"):
         return []
-    found = rows(
+    found = named_rows(
         con,
         "WITH latest AS (SELECT benchmark, max(snapshot_id) AS snapshot_id FROM active_benchmark_horizons"
         " GROUP BY benchmark),"
@@ -183,7 +176,7 @@ class FitRun:
 def fit_runs(con: duckdb.DuckDBPyConnection) -> list[FitRun]:
     if not has_table(con, "fits"):
         return []
-    found = rows(
+    found = named_rows(
         con,
         "SELECT fit_id, kind, created_at, code_version, CAST(params AS VARCHAR) AS params, seed,"
         " CAST(input_snapshots AS VARCHAR) AS input_snapshots FROM fits ORDER BY fit_id",
@@ -209,7 +202,7 @@ def run_success_bins(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = N
     if not has_table(con, "runs"):
         return []
     where = "" if snapshot_id is None else "WHERE snapshot_id = ?"
-    found = rows(
+    found = named_rows(
         con,
         "SELECT source_model, model_id, floor(log2(human_minutes)) AS b, count(*) AS runs,"
         " avg(score_binarized) AS success_rate"
@@ -234,13 +227,13 @@ def run_success_bins(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = N
 def run_snapshot_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
     if not has_table(con, "runs"):
         return []
-    return [r["snapshot_id"] for r in rows(con, "SELECT DISTINCT snapshot_id FROM active_runs ORDER BY 1")]
+    return [r["snapshot_id"] for r in named_rows(con, "SELECT DISTINCT snapshot_id FROM active_runs ORDER BY 1")]
 
 
 def model_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     if not has_table(con, "models"):
         return {}
-    return {r["model_id"]: r["display_name"] for r in rows(con, "SELECT model_id, display_name FROM models")}
+    return {r["model_id"]: r["display_name"] for r in named_rows(con, "SELECT model_id, display_name FROM models")}
 
 
 def agent_labels(pairs: list[tuple[str, str]], names: dict[str, str]) -> dict[str, str]:
@@ -294,7 +287,7 @@ def latest_trend_fits(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, str], l
 
     if not has_table(con, "trend_fits"):
         return {}
-    found = rows(
+    found = named_rows(
         con,
         "SELECT fit_id, form, level, source_kind, snapshot_id, frontier_rule, first_release, last_release,"
         " n_models, doubling_days, doubling_months, ci_low, ci_high, aic, bic, bt_mae_log, bt_cov80, bt_cov95,"
@@ -332,7 +325,7 @@ class TrendPoint:
 def trend_points(con: duckdb.DuckDBPyConnection, fit_id: int) -> list[TrendPoint]:
     if not has_table(con, "trend_points"):
         return []
-    found = rows(
+    found = named_rows(
         con,
         "SELECT coalesce(m.display_name, p.source_model) AS name, p.release_date, p.estimate, p.ci_low, p.ci_high,"
         " p.on_frontier, p.used, p.excluded_reason, m.organisation FROM trend_points p"
@@ -356,7 +349,7 @@ class TrendBacktest:
 def trend_backtests(con: duckdb.DuckDBPyConnection, fit_id: int) -> list[TrendBacktest]:
     if not has_table(con, "trend_backtests"):
         return []
-    found = rows(
+    found = named_rows(
         con,
         "SELECT b.form, coalesce(m.display_name, b.model_id) AS name, b.cutoff_date, b.observed_log, b.predicted_log"
         " FROM trend_backtests b LEFT JOIN models m USING (model_id)"
@@ -397,7 +390,7 @@ def fit_horizon_rows(con: duckdb.DuckDBPyConnection) -> list[FitHorizon]:
     fit_id = canonical_run_fit_id(con)
     if fit_id is None:
         fit_id = scalar(con, "SELECT max(h.fit_id) FROM fit_horizons h JOIN fits f USING (fit_id) WHERE f.kind = ?", [KIND])
-    found = rows(
+    found = named_rows(
         con,
         "SELECT f.fit_id, f.source_model, f.model_id, coalesce(f.release_date, m.release_date) AS release_date,"
         " f.level, f.estimate, f.ci_low, f.ci_high, f.beta0, f.beta1, f.reason"

@@ -15,7 +15,7 @@ from horizon.scenarios.bridge import HORIZON_LEVEL, LOGIT_80
 from horizon.scenarios.dynamics import SCENARIOS
 from horizon.scenarios.evidence import Evidence, Observation
 from horizon.scenarios.run import ScenarioResult, TrendDraws
-from horizon.store import insert_table, scalar
+from horizon.store import insert_table, named_rows, scalar
 
 KIND = "scenarios"
 _ORDER = {s.name: i for i, s in enumerate(SCENARIOS)}
@@ -113,6 +113,35 @@ def observations_from_store(con: duckdb.DuckDBPyConnection) -> tuple[Observation
     return tuple(out)
 
 
+# --- the stored tables' columns: written by save, read back by load, by these names -----------
+
+RUN_COLUMNS = (
+    "fit_id", "start_date", "snapshot_id", "trend_level", "doubling_days", "doubling_ci_low", "doubling_ci_high",
+    "interval_method", "n_models", "h_start_minutes", "h_start_lo80", "h_start_hi80", "success_slope", "n_draws",
+    "param_draws", "seed", "years", "evidence_source", "n_observations",
+)
+PARAMETER_COLUMNS = (
+    "fit_id", "name", "value", "default_value", "range_low", "range_high", "scale", "unit", "label", "cite",
+    "source", "overridden_from",
+)
+OUTCOME_COLUMNS = (
+    "fit_id", "scenario", "title", "camp", "feedback", "equations", "common_equations", "m_start", "m_start_median",
+    "m_start_lo80", "m_start_hi80", "f_start", "f_start_lo80", "f_start_hi80", "bound", "bound_median",
+    "bound_lo80", "bound_hi80", "blowup_date", "blowup_median", "blowup_lo80", "blowup_hi80", "blowup_lo95",
+    "blowup_hi95", "blowup_n_never",
+)
+BAND_COLUMNS = ("fit_id", "scenario", "day", "quantity", "central", "lo95", "lo80", "median", "hi80", "hi95")
+CROSSING_COLUMNS = (
+    "fit_id", "scenario", "kind", "target", "label", "value", "level", "status", "date_central", "date_median",
+    "lo80", "hi80", "lo95", "hi95", "n_draws", "n_never", "bound_central", "bound_median", "bound_lo80", "bound_hi80",
+)
+EVIDENCE_COLUMNS = (
+    "fit_id", "scenario", "series", "label", "day", "kind", "value", "noise", "baseline_from", "baseline_to",
+    "source", "note", "band_central", "lo95", "lo80", "median", "hi80", "hi95", "status", "consistent",
+)
+SEPARATION_COLUMNS = ("fit_id", "series", "kind", "noise", "scenario_a", "scenario_b", "first_date", "from_date")
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 
@@ -127,11 +156,7 @@ def save(con, fit_id: int, inputs: TrendInputs, result: ScenarioResult, evidence
          evidence_source: str | None, common_equations: tuple[str, ...]) -> None:
     """Write one scenarios fit's rows (inside the caller's transaction)."""
     opts = result.options
-    _insert(con, "scenario_runs", (
-        "fit_id", "start_date", "snapshot_id", "trend_level", "doubling_days", "doubling_ci_low", "doubling_ci_high",
-        "interval_method", "n_models", "h_start_minutes", "h_start_lo80", "h_start_hi80", "success_slope", "n_draws",
-        "param_draws", "seed", "years", "evidence_source", "n_observations",
-    ), [[
+    _insert(con, "scenario_runs", RUN_COLUMNS, [[
         fit_id, result.start, inputs.snapshot_id, HORIZON_LEVEL, finite_or_none(inputs.doubling_days), finite_or_none(inputs.ci_low),
         finite_or_none(inputs.ci_high), inputs.interval_method, inputs.n_models, finite_or_none(result.h_start.central),
         finite_or_none(result.h_start.lo80), finite_or_none(result.h_start.hi80), finite_or_none(result.success_slope.central), result.n_draws,
@@ -142,10 +167,8 @@ def save(con, fit_id: int, inputs: TrendInputs, result: ScenarioResult, evidence
     overridden = {}
     for name, _value, where in params.overrides:
         overridden[name] = where
-    _insert(con, "scenario_parameters", (
-        "fit_id", "name", "value", "default_value", "range_low", "range_high", "scale", "unit", "label", "cite",
-        "source", "overridden_from",
-    ), [[fit_id, s.name, params.value(s.name), s.default, s.low, s.high, s.scale, s.unit, s.label, s.cite, s.source,
+    _insert(con, "scenario_parameters", PARAMETER_COLUMNS, [
+        [fit_id, s.name, params.value(s.name), s.default, s.low, s.high, s.scale, s.unit, s.label, s.cite, s.source,
          overridden.get(s.name)] for s in params.specs])
     outcome_rows, band_rows, crossing_rows = [], [], []
     for o in result.outcomes:
@@ -170,25 +193,12 @@ def save(con, fit_id: int, inputs: TrendInputs, result: ScenarioResult, evidence
                 w.hi80, w.lo95, w.hi95, w.n, w.n_never, None if bd is None else bd.central,
                 None if bd is None else bd.median, None if bd is None else bd.lo80, None if bd is None else bd.hi80,
             ])
-    _insert(con, "scenario_outcomes", (
-        "fit_id", "scenario", "title", "camp", "feedback", "equations", "common_equations", "m_start", "m_start_median",
-        "m_start_lo80", "m_start_hi80", "f_start", "f_start_lo80", "f_start_hi80", "bound", "bound_median",
-        "bound_lo80", "bound_hi80", "blowup_date", "blowup_median", "blowup_lo80", "blowup_hi80", "blowup_lo95",
-        "blowup_hi95", "blowup_n_never",
-    ), outcome_rows)
-    _insert(con, "scenario_bands", (
-        "fit_id", "scenario", "day", "quantity", "central", "lo95", "lo80", "median", "hi80", "hi95",
-    ), band_rows)
-    _insert(con, "scenario_crossings", (
-        "fit_id", "scenario", "kind", "target", "label", "value", "level", "status", "date_central", "date_median",
-        "lo80", "hi80", "lo95", "hi95", "n_draws", "n_never", "bound_central", "bound_median", "bound_lo80", "bound_hi80",
-    ), crossing_rows)
+    _insert(con, "scenario_outcomes", OUTCOME_COLUMNS, outcome_rows)
+    _insert(con, "scenario_bands", BAND_COLUMNS, band_rows)
+    _insert(con, "scenario_crossings", CROSSING_COLUMNS, crossing_rows)
     if evidence is None:
         return
-    _insert(con, "scenario_evidence", (
-        "fit_id", "scenario", "series", "label", "day", "kind", "value", "noise", "baseline_from", "baseline_to",
-        "source", "note", "band_central", "lo95", "lo80", "median", "hi80", "hi95", "status", "consistent",
-    ), [[
+    _insert(con, "scenario_evidence", EVIDENCE_COLUMNS, [[
         fit_id, r.scenario, r.observation.series, r.observation.label, r.observation.day, r.observation.kind,
         r.observation.value, r.observation.noise,
         None if r.observation.baseline is None else r.observation.baseline[0],
@@ -196,13 +206,11 @@ def save(con, fit_id: int, inputs: TrendInputs, result: ScenarioResult, evidence
         r.observation.source, r.observation.note or None, r.band.central, r.band.lo95, r.band.lo80, r.band.median,
         r.band.hi80, r.band.hi95, r.status, r.consistent,
     ] for r in evidence.readings])
-    _insert(con, "scenario_bands", (
-        "fit_id", "scenario", "day", "quantity", "central", "lo95", "lo80", "median", "hi80", "hi95",
-    ), [[fit_id, b.scenario, b.point.day, b.point.quantity, b.point.values.central, b.point.values.lo95,
+    _insert(con, "scenario_bands", BAND_COLUMNS, [
+        [fit_id, b.scenario, b.point.day, b.point.quantity, b.point.values.central, b.point.values.lo95,
          b.point.values.lo80, b.point.values.median, b.point.values.hi80, b.point.values.hi95] for b in evidence.bands])
-    _insert(con, "scenario_separations", (
-        "fit_id", "series", "kind", "noise", "scenario_a", "scenario_b", "first_date", "from_date",
-    ), [[fit_id, s.series, s.kind, s.noise, s.scenario_a, s.scenario_b, s.first, s.from_day] for s in evidence.separations])
+    _insert(con, "scenario_separations", SEPARATION_COLUMNS, [
+        [fit_id, s.series, s.kind, s.noise, s.scenario_a, s.scenario_b, s.first, s.from_day] for s in evidence.separations])
 
 
 # --- reading stored results -------------------------------------------------------------------
@@ -213,10 +221,11 @@ def latest_fit_id(con) -> int | None:
     return None if row is None or row[0] is None else int(row[0])
 
 
-def _records(con, sql: str, params: list) -> list[dict]:
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
+def _fit_rows(con, table: str, columns: tuple[str, ...], fit_id: int, order_by: str | None = None) -> list[dict]:
+    """One fit's rows of ``table``: the columns save writes, by name, so a column a later
+    migration adds is not read as one of them."""
+    order = f" ORDER BY {order_by}" if order_by else ""
+    return named_rows(con, f"SELECT {', '.join(columns)} FROM {table} WHERE fit_id = ?{order}", [fit_id])
 
 
 @dataclass(frozen=True)
@@ -241,8 +250,8 @@ class StoredScenarios:
         raise NotFoundError(f"scenarios fit {self.fit_id}: no scenario named {scenario!r}; expected one of {names}")
 
     def bands(self, con) -> list[dict]:
-        return _records(con, "SELECT scenario, day, quantity, central, lo95, lo80, median, hi80, hi95 FROM scenario_bands"
-                        " WHERE fit_id = ? ORDER BY scenario, quantity, day", [self.fit_id])
+        return named_rows(con, "SELECT scenario, day, quantity, central, lo95, lo80, median, hi80, hi95 FROM scenario_bands"
+                          " WHERE fit_id = ? ORDER BY scenario, quantity, day", [self.fit_id])
 
 
 def load(con, fit_id: int | None = None) -> StoredScenarios:
@@ -250,13 +259,13 @@ def load(con, fit_id: int | None = None) -> StoredScenarios:
         fit_id = latest_fit_id(con)
         if fit_id is None:
             raise NotFoundError("no scenarios fit in the store: run `horizon scenarios` (or `horizon update`) first")
-    runs = _records(con, "SELECT * FROM scenario_runs WHERE fit_id = ?", [fit_id])
+    runs = _fit_rows(con, "scenario_runs", RUN_COLUMNS, fit_id)
     if not runs:
         raise NotFoundError(f"fit {fit_id}: no stored scenarios fit with that id (see `horizon query scenario_runs`)")
-    fit = _records(con, "SELECT fit_id, kind, created_at, code_version, params, seed, input_snapshots FROM fits"
-                        " WHERE fit_id = ?", [fit_id])[0]
+    fit = named_rows(con, "SELECT fit_id, kind, created_at, code_version, params, seed, input_snapshots FROM fits"
+                          " WHERE fit_id = ?", [fit_id])[0]
     snap_ids = sorted(int(s) for s in json.loads(fit["input_snapshots"]))
-    snapshots = _records(
+    snapshots = named_rows(
         con,
         "SELECT snapshot_id, origin, sha256, retrieved_at, publisher_label,"
         " (SELECT max(p.published_version) FROM published_horizons p WHERE p.snapshot_id = s.snapshot_id)"
@@ -268,14 +277,13 @@ def load(con, fit_id: int | None = None) -> StoredScenarios:
         runs[0],
         fit,
         tuple(snapshots),
-        tuple(_records(con, "SELECT * FROM scenario_parameters WHERE fit_id = ? ORDER BY name", [fit_id])),
-        tuple(sorted(_records(con, "SELECT * FROM scenario_outcomes WHERE fit_id = ?", [fit_id]),
+        tuple(_fit_rows(con, "scenario_parameters", PARAMETER_COLUMNS, fit_id, "name")),
+        tuple(sorted(_fit_rows(con, "scenario_outcomes", OUTCOME_COLUMNS, fit_id),
                      key=lambda r: _ORDER.get(r["scenario"], 99))),
-        tuple(sorted(_records(con, "SELECT * FROM scenario_crossings WHERE fit_id = ?", [fit_id]),
+        tuple(sorted(_fit_rows(con, "scenario_crossings", CROSSING_COLUMNS, fit_id),
                      key=lambda r: (_ORDER.get(r["scenario"], 99), r["kind"] != "multiplier", r["value"], r["level"] or 0))),
-        tuple(_records(con, "SELECT * FROM scenario_evidence WHERE fit_id = ? ORDER BY series, day, scenario", [fit_id])),
-        tuple(_records(con, "SELECT * FROM scenario_separations WHERE fit_id = ? ORDER BY series, scenario_a, scenario_b",
-                       [fit_id])),
+        tuple(_fit_rows(con, "scenario_evidence", EVIDENCE_COLUMNS, fit_id, "series, day, scenario")),
+        tuple(_fit_rows(con, "scenario_separations", SEPARATION_COLUMNS, fit_id, "series, scenario_a, scenario_b")),
     )
 
 

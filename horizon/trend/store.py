@@ -9,12 +9,12 @@ import numpy as np
 
 from horizon.errors import NotFoundError
 from horizon.numbers import finite_or_none
-from horizon.store import insert_records
+from horizon.store import insert_records, named_rows
 from horizon.trend.analysis import TrendResult
 from horizon.trend.forecast import Forecast
 from horizon.trend.frontier import frontier_rule
 from horizon.trend.points import Point
-from horizon.trend.stored import latest_headline_snapshot, named_rows
+from horizon.trend.stored import latest_headline_snapshot
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,7 @@ from datetime import date, datetime
 import duckdb
 
 from horizon.errors import NotFoundError
-from horizon.store import scalar
-
-
-def named_rows(con: duckdb.DuckDBPyConnection, sql: str, params=()) -> list[dict]:
-    """Rows of a query as {column: value}, so readers use names, never positions."""
-    cur = con.execute(sql, list(params))
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
-
+from horizon.store import named_rows, scalar
 
 # --- which headline snapshot is newest ---------------------------------------------------------
 
@@ -145,8 +137,13 @@ class StoredBreakTest:
 def load_break_test(con: duckdb.DuckDBPyConnection, fit_id: int) -> StoredBreakTest | None:
     """The break test stored with trend fit ``fit_id``; its ``summary`` says in plain words
     whether the break rests on one model or sits at the edge of the dates the test allows."""
-    found = named_rows(con, "SELECT * EXCLUDE (leave_one_out), CAST(leave_one_out AS VARCHAR) AS leave_one_out"
-                            " FROM trend_break_tests WHERE fit_id = ?", [fit_id])
+    found = named_rows(
+        con,
+        "SELECT fit_id, level, statistic, p_value, p_value_wild, n_replicates, break_date, grid_first, grid_last,"
+        " at_grid_edge, CAST(leave_one_out AS VARCHAR) AS leave_one_out, most_influential_model, p_value_without_it,"
+        " rests_on_one_model, summary, method FROM trend_break_tests WHERE fit_id = ?",
+        [fit_id],
+    )
     if not found:
         return None
     row = found[0]

@@ -19,10 +19,11 @@ from horizon.report.uncertainty.common import (
     simple_table,
     trend_header,
 )
+from horizon.store import named_rows
 from horizon.trend.breaks import SIGNIFICANCE
 from horizon.trend.forms.piecewise import MIN_SEGMENT_POINTS
 from horizon.trend.status import BREAK_TEST_NOT_RUN
-from horizon.trend.stored import StoredBreakTest, load_break_test, named_rows
+from horizon.trend.stored import StoredBreakTest, load_break_test
 
 HEADING = "Is there a break in the trend?"
 

@@ -20,8 +20,8 @@ from horizon.report.uncertainty.common import (
     simple_table,
     trend_header,
 )
+from horizon.store import named_rows
 from horizon.trend import status
-from horizon.trend.stored import named_rows
 
 # Most important first; a code not listed here follows, by name.
 ORDER = (status.FRAGILE, status.PUBLISHER_GAP, status.BREAK_TEST_NOT_RUN, status.BACKTEST_NOT_RUN)
@@ -59,7 +59,11 @@ def publisher_checks(con: duckdb.DuckDBPyConnection, fit_id: int | None) -> tupl
     if fit_id is None:
         return ()
     return tuple(PublisherCheck(**r) for r in named_rows(
-        con, "SELECT * FROM trend_publisher_checks WHERE fit_id = ? ORDER BY window_name", [fit_id]))
+        con,
+        "SELECT fit_id, window_name, published, published_ci_low, published_ci_high, ours, ours_ci_low, ours_ci_high,"
+        " gap_days, flagged, cause FROM trend_publisher_checks WHERE fit_id = ? ORDER BY window_name",
+        [fit_id],
+    ))
 
 
 @dataclass(frozen=True)

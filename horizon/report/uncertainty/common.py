@@ -19,7 +19,7 @@ import duckdb
 
 from horizon.report.markup import Html, esc, join, tag
 from horizon.report.tables import Column, Table, table
-from horizon.trend.stored import named_rows
+from horizon.store import named_rows
 
 DATA_DIR = "data"
 

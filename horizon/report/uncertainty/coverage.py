@@ -14,10 +14,11 @@ import duckdb
 
 from horizon.report.markup import Html, esc, tag
 from horizon.report.uncertainty.common import Section, empty_note, level_text, section, share_text, simple_table
+from horizon.store import named_rows
 from horizon.trend.calibration import CHOOSING_SIZES, METHODS, TARGET
 from horizon.trend.intervals import HEADLINE_METHODS
 from horizon.trend.status import FRAGILE_BELOW
-from horizon.trend.stored import CoverageRow, interval_coverage, named_rows, newest_coverage_study
+from horizon.trend.stored import CoverageRow, interval_coverage, newest_coverage_study
 
 STEM = "interval-coverage"
 # Short names a reader can hold in mind; the table's tooltip gives each method in full.

@@ -20,7 +20,7 @@ from datetime import date
 
 import duckdb
 
-from horizon.store import named_rows
+from horizon.store import records
 
 LEVELS = (50, 80)
 PUBLISHED_WINDOW = "from_2023_on"
@@ -97,15 +97,13 @@ class PublicationChange:
 
 def publications(con: duckdb.DuckDBPyConnection) -> tuple[Publication, ...]:
     """Every headline publication that counts, newest first (the store's version order)."""
-    rows = named_rows(
-        con,
+    return tuple(records(con, Publication,
         "SELECT h.snapshot_id AS publication_id, coalesce(h.published_version, h.publisher_label, '') AS version,"
         " coalesce(h.publisher_label, '') AS suite, h.version_date, CAST(h.newest_rank AS INTEGER) AS newest_rank,"
         " (SELECT count(DISTINCT p.model_id) FROM active_published_horizons p"
         "  WHERE p.snapshot_id = h.snapshot_id AND p.level = 50 AND p.estimate IS NOT NULL) AS n_models"
         " FROM headline_snapshots h ORDER BY h.newest_rank",
-    )
-    return tuple(Publication(**r) for r in rows)
+    ))
 
 
 def _estimates(con, publication_id: int) -> dict[tuple[str, int], tuple[str, float]]:

@@ -18,7 +18,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from horizon.config import Config
 
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 FIRST_MIGRATION = "0001_store"
 
@@ -86,6 +87,13 @@ def named_rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object
     cur = con.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def records(con: duckdb.DuckDBPyConnection, cls: Callable[..., T], sql: str,
+            params: Sequence[object] | None = None) -> list[T]:
+    """The rows of a query as ``cls`` records (a frozen dataclass), one keyword per column: the
+    query selects exactly the record's fields, by name."""
+    return [cls(**r) for r in named_rows(con, sql, params)]
 
 
 def insert_table(con: duckdb.DuckDBPyConnection, table: str, data: Any) -> None:

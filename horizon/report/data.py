@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from horizon.store import named_rows, scalar
+from horizon.store import named_rows, records, scalar
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -50,14 +50,12 @@ class Snapshot:
 def snapshots(con: duckdb.DuckDBPyConnection) -> list[Snapshot]:
     if not has_table(con, "snapshots"):
         return []
-    found = named_rows(
-        con,
+    return records(con, Snapshot,
         "SELECT s.snapshot_id, s.source_kind, s.origin, s.retrieved_at, s.sha256, s.bytes, s.rows,"
         " s.publisher_label, s.citation, v.published_version, v.version_date AS vintage_date,"
         " s.retracted_at, s.retraction_reason"
         " FROM snapshot_status s JOIN snapshot_versions v USING (snapshot_id) ORDER BY s.snapshot_id",
     )
-    return [Snapshot(**r) for r in found]
 
 
 @dataclass(frozen=True)
@@ -91,8 +89,7 @@ def published_horizons(con: duckdb.DuckDBPyConnection, snapshot_id: int | None =
     """Published horizons of one snapshot, or of every snapshot when ``snapshot_id`` is None."""
     if not has_table(con, "published_horizons"):
         return []
-    found = named_rows(
-        con,
+    return records(con, Horizon,
         "SELECT p.model_id, coalesce(m.display_name, p.source_model) AS name,"
         " coalesce(p.release_date, m.release_date) AS release_date, p.level, p.estimate, p.ci_low,"
         " p.ci_high, coalesce(p.is_sota_level, p.is_sota) AS frontier, p.snapshot_id, p.suite, m.organisation"
@@ -101,7 +98,6 @@ def published_horizons(con: duckdb.DuckDBPyConnection, snapshot_id: int | None =
         " ORDER BY p.snapshot_id, release_date NULLS LAST, p.model_id, p.level",
         [snapshot_id, snapshot_id],
     )
-    return [Horizon(**r) for r in found]
 
 
 @dataclass(frozen=True)
@@ -117,12 +113,10 @@ class DoublingClaim:
 def publisher_doubling_times(con: duckdb.DuckDBPyConnection) -> list[DoublingClaim]:
     if not has_table(con, "publisher_doubling_times"):
         return []
-    found = named_rows(
-        con,
+    return records(con, DoublingClaim,
         "SELECT snapshot_id, suite, window_name, point_estimate, ci_low, ci_high"
         " FROM active_publisher_doubling_times ORDER BY snapshot_id, window_name",
     )
-    return [DoublingClaim(**r) for r in found]
 
 
 @dataclass(frozen=True)
@@ -146,8 +140,7 @@ def benchmark_horizons(con: duckdb.DuckDBPyConnection) -> list[BenchmarkHorizon]
     """
     if not has_table(con, "benchmark_horizons"):
         return []
-    found = named_rows(
-        con,
+    return records(con, BenchmarkHorizon,
         "WITH latest AS (SELECT benchmark, max(snapshot_id) AS snapshot_id FROM active_benchmark_horizons"
         " GROUP BY benchmark),"
         " ceilings AS (SELECT benchmark, max(TRY_CAST(value AS DOUBLE)) AS ceiling_minutes"
@@ -159,7 +152,6 @@ def benchmark_horizons(con: duckdb.DuckDBPyConnection) -> list[BenchmarkHorizon]
         " LEFT JOIN models m USING (model_id) LEFT JOIN ceilings c USING (benchmark)"
         " ORDER BY b.benchmark, release_date NULLS LAST, b.model_id, b.row_number",
     )
-    return [BenchmarkHorizon(**r) for r in found]
 
 
 @dataclass(frozen=True)
@@ -176,12 +168,10 @@ class FitRun:
 def fit_runs(con: duckdb.DuckDBPyConnection) -> list[FitRun]:
     if not has_table(con, "fits"):
         return []
-    found = named_rows(
-        con,
+    return records(con, FitRun,
         "SELECT fit_id, kind, created_at, code_version, CAST(params AS VARCHAR) AS params, seed,"
         " CAST(input_snapshots AS VARCHAR) AS input_snapshots FROM fits ORDER BY fit_id",
     )
-    return [FitRun(**r) for r in found]
 
 
 @dataclass(frozen=True)
@@ -325,14 +315,12 @@ class TrendPoint:
 def trend_points(con: duckdb.DuckDBPyConnection, fit_id: int) -> list[TrendPoint]:
     if not has_table(con, "trend_points"):
         return []
-    found = named_rows(
-        con,
+    return records(con, TrendPoint,
         "SELECT coalesce(m.display_name, p.source_model) AS name, p.release_date, p.estimate, p.ci_low, p.ci_high,"
         " p.on_frontier, p.used, p.excluded_reason, m.organisation FROM trend_points p"
         " LEFT JOIN models m USING (model_id) WHERE p.fit_id = ? ORDER BY p.release_date NULLS LAST, p.source_model",
         [fit_id],
     )
-    return [TrendPoint(**r) for r in found]
 
 
 @dataclass(frozen=True)
@@ -349,14 +337,12 @@ class TrendBacktest:
 def trend_backtests(con: duckdb.DuckDBPyConnection, fit_id: int) -> list[TrendBacktest]:
     if not has_table(con, "trend_backtests"):
         return []
-    found = named_rows(
-        con,
+    return records(con, TrendBacktest,
         "SELECT b.form, coalesce(m.display_name, b.model_id) AS name, b.cutoff_date, b.observed_log, b.predicted_log"
         " FROM trend_backtests b LEFT JOIN models m USING (model_id)"
         " WHERE b.fit_id = ? ORDER BY b.form, b.cutoff_date, b.release_date, b.model_id",
         [fit_id],
     )
-    return [TrendBacktest(**r) for r in found]
 
 
 # --- run-level fits (migration 0003) ----------------------------------------------------------
@@ -390,12 +376,10 @@ def fit_horizon_rows(con: duckdb.DuckDBPyConnection) -> list[FitHorizon]:
     fit_id = canonical_run_fit_id(con)
     if fit_id is None:
         fit_id = scalar(con, "SELECT max(h.fit_id) FROM fit_horizons h JOIN fits f USING (fit_id) WHERE f.kind = ?", [KIND])
-    found = named_rows(
-        con,
+    return records(con, FitHorizon,
         "SELECT f.fit_id, f.source_model, f.model_id, coalesce(f.release_date, m.release_date) AS release_date,"
         " f.level, f.estimate, f.ci_low, f.ci_high, f.beta0, f.beta1, f.reason"
         " FROM fit_horizons f LEFT JOIN models m USING (model_id)"
         " WHERE f.fit_id = ? ORDER BY f.source_model, f.level",
         [fit_id],
     )
-    return [FitHorizon(**r) for r in found]

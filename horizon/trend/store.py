@@ -9,7 +9,7 @@ import numpy as np
 
 from horizon.errors import NotFoundError
 from horizon.numbers import finite_or_none
-from horizon.store import insert_records, named_rows
+from horizon.store import insert_records, named_rows, records
 from horizon.trend.analysis import TrendResult
 from horizon.trend.forecast import Forecast
 from horizon.trend.frontier import frontier_rule
@@ -56,8 +56,7 @@ def published_source(con, snapshot_id: int | None) -> TrendSource:
 
 
 def load_published_points(con, snapshot_id: int, level: int) -> list[Point]:
-    rows = named_rows(
-        con,
+    return records(con, Point,
         # METR's plain is_sota is its 50% frontier flag: it says nothing about the 80% frontier,
         # so without is_sota_p80 the publisher's 80% flag is unknown (NULL), not the 50% one.
         "SELECT model_id, source_model, release_date, estimate, ci_low, ci_high, suite,"
@@ -66,18 +65,15 @@ def load_published_points(con, snapshot_id: int, level: int) -> list[Point]:
         " WHERE snapshot_id = ? AND level = ? ORDER BY source_model",
         [snapshot_id, level],
     )
-    return [Point(**r) for r in rows]
 
 
 def load_trend_points(con, fit_id: int) -> list[Point]:
     """The points a stored trend fit used."""
-    rows = named_rows(
-        con,
+    return records(con, Point,
         "SELECT model_id, source_model, release_date, estimate, ci_low, ci_high, suite, published_sota"
         " FROM trend_points WHERE fit_id = ? AND used ORDER BY release_date, model_id",
         [fit_id],
     )
-    return [Point(**r) for r in rows]
 
 
 def runs_source(con, fit_id: int | None) -> TrendSource:

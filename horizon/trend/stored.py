@@ -13,7 +13,7 @@ from datetime import date, datetime
 import duckdb
 
 from horizon.errors import NotFoundError
-from horizon.store import named_rows, scalar
+from horizon.store import named_rows, records, scalar
 
 # --- which headline snapshot is newest ---------------------------------------------------------
 
@@ -175,14 +175,12 @@ def newest_coverage_study(con: duckdb.DuckDBPyConnection) -> int | None:
 def interval_coverage(con: duckdb.DuckDBPyConnection) -> tuple[CoverageRow, ...]:
     """The newest stored coverage study (method x points x level -> coverage); empty when none
     is stored. `horizon update` stores one for the canonical trend's design."""
-    rows = named_rows(
-        con,
+    return tuple(records(con, CoverageRow,
         "SELECT scenario, method, n_points, level, coverage, n_datasets, chosen FROM interval_coverage"
         " WHERE fit_id = ?"
         " ORDER BY scenario = 'normal' DESC, scenario, chosen DESC, method, n_points DESC, level",
         [newest_coverage_study(con)],
-    )
-    return tuple(CoverageRow(**r) for r in rows)
+    ))
 
 
 # --- forecasts ------------------------------------------------------------------------------------
@@ -233,8 +231,7 @@ def forecasts(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> tuple[Stored
     run = newest_forecast_run(con, trend_fit_id)
     if run is None:
         return ()
-    rows = named_rows(
-        con,
+    return tuple(records(con, StoredForecast,
         "SELECT f.fit_id, f.trend_fit_id, f.threshold, f.label, f.form, f.level, f.hours, f.as_of, f.date_point,"
         " f.lo80 AS line_lo80, f.hi80 AS line_hi80, f.lo95 AS line_lo95, f.hi95 AS line_hi95,"
         " r.lo80 AS reach_lo80, r.hi80 AS reach_hi80, r.lo95 AS reach_lo95, r.hi95 AS reach_hi95,"
@@ -242,5 +239,4 @@ def forecasts(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> tuple[Stored
         " FROM forecasts f LEFT JOIN forecast_reach r USING (fit_id, threshold, form)"
         " WHERE f.fit_id = ? AND f.trend_fit_id = ? ORDER BY f.hours, f.form, f.threshold",
         [run, trend_fit_id],
-    )
-    return tuple(StoredForecast(**r) for r in rows)
+    ))

@@ -20,7 +20,7 @@ from horizon.report.uncertainty.common import (
     simple_table,
     trend_header,
 )
-from horizon.store import named_rows
+from horizon.store import named_rows, records
 from horizon.trend import status
 
 # Most important first; a code not listed here follows, by name.
@@ -58,8 +58,7 @@ class PublisherCheck:
 def publisher_checks(con: duckdb.DuckDBPyConnection, fit_id: int | None) -> tuple[PublisherCheck, ...]:
     if fit_id is None:
         return ()
-    return tuple(PublisherCheck(**r) for r in named_rows(
-        con,
+    return tuple(records(con, PublisherCheck,
         "SELECT fit_id, window_name, published, published_ci_low, published_ci_high, ours, ours_ci_low, ours_ci_high,"
         " gap_days, flagged, cause FROM trend_publisher_checks WHERE fit_id = ? ORDER BY window_name",
         [fit_id],

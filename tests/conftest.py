@@ -43,6 +43,27 @@ def updated(tmp_path_factory):
     return root, env, json.loads(result.stdout)
 
 
+@pytest.fixture(scope="session")
+def ingested(tmp_path_factory):
+    """``ingested(dest, *files, env=...)``: a private copy at ``dest`` of a store holding
+    ``files``, each set of files (and environment) ingested once in the session."""
+    import shutil
+
+    made: dict[tuple, Path] = {}
+
+    def copy(dest: Path, *files: Path, env: dict | None = None) -> Path:
+        key = (tuple(str(f) for f in files), tuple(sorted((env or {}).items())))
+        if key not in made:
+            db = tmp_path_factory.mktemp("ingested") / "h.duckdb"
+            result = run_cli("--db", str(db), "ingest", *key[0], env=env)
+            assert result.exit_code == 0, result.output
+            made[key] = db
+        shutil.copy(made[key], dest)
+        return dest
+
+    return copy
+
+
 def copy_of_updated(updated, tmp_path) -> str:
     """A private copy of the shared updated store, for a test that writes to it."""
     import shutil

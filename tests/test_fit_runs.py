@@ -262,9 +262,8 @@ def test_another_snapshot_or_new_release_dates_make_a_new_fit(con, config):
 # --- the command ---------------------------------------------------------------------------------
 
 
-def test_fit_json_has_an_entry_per_agent_with_p50_p80_and_their_intervals(tmp_path):
-    db = str(tmp_path / "h.duckdb")
-    assert run_cli("--db", db, "ingest", str(RUNS), str(RELEASES)).exit_code == 0
+def test_fit_json_has_an_entry_per_agent_with_p50_p80_and_their_intervals(tmp_path, ingested):
+    db = str(ingested(tmp_path / "h.duckdb", RUNS, RELEASES))
     result = run_cli("--db", db, "fit", "--bootstrap", "40", "--seed", "2", "--json", "--quiet")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -284,9 +283,8 @@ def test_fit_json_has_an_entry_per_agent_with_p50_p80_and_their_intervals(tmp_pa
     assert again["reused"] is True and again["fit_id"] == doc["fit_id"] and again["agents"] == doc["agents"]
 
 
-def test_fit_command_says_in_one_line_that_it_reused_an_identical_fit(tmp_path):
-    db = str(tmp_path / "h.duckdb")
-    run_cli("--db", db, "ingest", str(RUNS))
+def test_fit_command_says_in_one_line_that_it_reused_an_identical_fit(tmp_path, ingested):
+    db = str(ingested(tmp_path / "h.duckdb", RUNS))
     first = run_cli("--db", db, "fit", "--bootstrap", "5").stdout.splitlines()
     again = run_cli("--db", db, "fit", "--bootstrap", "5").stdout.splitlines()
     assert again[0] == ("fit 1 reused: an identical fit (same parameters, seed, horizon version, snapshot and"
@@ -295,9 +293,8 @@ def test_fit_command_says_in_one_line_that_it_reused_an_identical_fit(tmp_path):
     assert run_cli("--db", db, "fit", "--bootstrap", "5", "--seed", "1").stdout.startswith("fit 2 (run_horizons)")
 
 
-def test_fit_levels_and_weighting_options_reach_the_fit(tmp_path):
-    db = str(tmp_path / "h.duckdb")
-    run_cli("--db", db, "ingest", str(RUNS))
+def test_fit_levels_and_weighting_options_reach_the_fit(tmp_path, ingested):
+    db = str(ingested(tmp_path / "h.duckdb", RUNS))
     result = run_cli("--db", db, "fit", "--bootstrap", "0", "--level", "50", "--level", "90",
                      "--weighting", "equal", "--C", "5", "--json", "--quiet")
     doc = json.loads(result.stdout)
@@ -306,9 +303,8 @@ def test_fit_levels_and_weighting_options_reach_the_fit(tmp_path):
     assert "p90" in doc["agents"][0] and "p80" not in doc["agents"][0]
 
 
-def test_fit_table_output_and_missing_snapshot_error(tmp_path):
-    db = str(tmp_path / "h.duckdb")
-    run_cli("--db", db, "ingest", str(RUNS))
+def test_fit_table_output_and_missing_snapshot_error(tmp_path, ingested):
+    db = str(ingested(tmp_path / "h.duckdb", RUNS))
     table = run_cli("--db", db, "fit", "--bootstrap", "10")
     assert table.exit_code == 0 and "Claude 3.5 Sonnet (New)" in table.stdout and "all_runs_failed" in table.stdout
     missing = run_cli("--db", db, "fit", "--snapshot", "99", "--bootstrap", "0")

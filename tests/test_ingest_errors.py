@@ -4,7 +4,6 @@ and the database exactly as it was before (ingestion is one transaction)."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -63,20 +62,10 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def _ingested_once(tmp_path_factory):
-    db = tmp_path_factory.mktemp("ingested") / "h.duckdb"
-    result = run_cli("--db", str(db), "ingest", str(VINTAGES[0]))
-    assert result.exit_code == 0, result.output
-    return db
-
-
 @pytest.fixture
-def store_with_data(tmp_path, _ingested_once):
-    """A store holding one METR file: a private copy of one ingest, for a test that writes."""
-    db = tmp_path / "h.duckdb"
-    shutil.copy(_ingested_once, db)
-    return db
+def store_with_data(tmp_path, ingested):
+    """A store holding one METR file (a private copy: the tests write to it)."""
+    return ingested(tmp_path / "h.duckdb", VINTAGES[0])
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

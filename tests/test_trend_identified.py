@@ -175,9 +175,8 @@ def test_metr_saturating_form_is_not_identified_in_text_json_tables_and_forecast
     assert {(f["form"], f["reason"]) for f in doc["forms_without_forecasts"]} == {("saturating", CEILING_NOT_IDENTIFIED)}
 
 
-def test_trend_and_forecast_text_say_the_ceiling_is_not_identified(tmp_path):
-    db = str(tmp_path / "c.duckdb")
-    assert run_cli("--db", db, "ingest", *[str(v) for v in VINTAGES], env=ENV).exit_code == 0
+def test_trend_and_forecast_text_say_the_ceiling_is_not_identified(tmp_path, ingested):
+    db = str(ingested(tmp_path / "c.duckdb", *VINTAGES, env=ENV))
     text = run_cli("--db", db, "trend", env=ENV).stdout
     line = next(ln for ln in text.splitlines() if ln.strip().startswith("saturating"))
     assert line.split()[2] == "-"   # the 95% CI column: no interval

@@ -44,9 +44,8 @@ def test_trend_spec_accepts_no_ceiling_and_seed_zero_but_not_zero_replicates():
     ],
     ids=["seed-1", "ceiling-nan", "ceiling-inf", "ceiling-neg"],
 )
-def test_bad_trend_options_are_refused_and_nothing_is_stored(tmp_path, command, args, says):
-    db = tmp_path / "o.duckdb"
-    assert run_cli("--db", str(db), "ingest", str(VINTAGES[-1]), env=ENV).exit_code == 0
+def test_bad_trend_options_are_refused_and_nothing_is_stored(tmp_path, ingested, command, args, says):
+    db = ingested(tmp_path / "o.duckdb", VINTAGES[-1], env=ENV)
     con = connect(db)
     before = table_counts(con)
     con.close()

@@ -81,9 +81,8 @@ def test_cite_without_a_canonical_trend_says_how_to_make_one(tmp_path):
             " or `horizon trend --level 50` with no other options") in result.stderr
 
 
-def test_trend_forecast_and_cite_commands_print_one_json_document_each(tmp_path):
-    db = str(tmp_path / "c.duckdb")
-    assert run_cli("--db", db, "ingest", *[str(v) for v in VINTAGES], env=ENV).exit_code == 0
+def test_trend_forecast_and_cite_commands_print_one_json_document_each(tmp_path, ingested):
+    db = str(ingested(tmp_path / "c.duckdb", *VINTAGES, env=ENV))
     trend = run_cli("--db", db, "trend", "--level", "50", "--since", "2023-01-01", "--json", env=ENV)
     assert trend.exit_code == 0, trend.output
     doc = json.loads(trend.stdout)

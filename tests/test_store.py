@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import os
+import shutil
+
 import duckdb
 import pytest
 
+from horizon import store
 from horizon.errors import HorizonError
-from horizon.store import connect, migrations, transaction
+from horizon.store import connect, migrations, named_rows, transaction
+from tests.conftest import METR, VINTAGE, copy_of_updated, run_cli
 
 
 def test_migrations_are_applied_in_order_and_recorded_by_name(tmp_path):
@@ -49,13 +56,6 @@ def test_a_read_only_reader_of_an_older_database_is_told_how_to_upgrade_it(tmp_p
 
 # --- issue 13 and 10: only a horizon store is ever written -------------------------------------
 
-import dataclasses  # noqa: E402
-import hashlib  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-
-from horizon import store  # noqa: E402
-from tests.conftest import METR, VINTAGE, run_cli  # noqa: E402
 
 # Every command, with arguments that would succeed on a good store (or get as far as opening it).
 EVERY_COMMAND = {
@@ -288,10 +288,6 @@ def test_every_connection_has_extension_auto_install_and_auto_load_off(tmp_path)
 
 
 # --- readers read stored rows by name -----------------------------------------------------------
-
-from horizon.store import named_rows  # noqa: E402
-from tests.conftest import copy_of_updated  # noqa: E402
-
 
 def test_named_rows_maps_each_row_by_column_name(con):
     found = named_rows(con, "SELECT 1 AS a, 'x' AS b UNION ALL SELECT ?, ? ORDER BY a", [2, "y"])

@@ -277,8 +277,7 @@ def latest_trend_fits(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, str], l
 
     if not has_table(con, "trend_fits"):
         return {}
-    found = named_rows(
-        con,
+    found = records(con, TrendFit,
         "SELECT fit_id, form, level, source_kind, snapshot_id, frontier_rule, first_release, last_release,"
         " n_models, doubling_days, doubling_months, ci_low, ci_high, aic, bic, bt_mae_log, bt_cov80, bt_cov95,"
         " identified, CAST(params AS VARCHAR) AS params"
@@ -286,8 +285,7 @@ def latest_trend_fits(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, str], l
         [list(canonical_trend_fit_ids(con).values())],
     )
     out: dict[tuple[int, str], list[TrendFit]] = {}
-    for r in found:
-        fit = TrendFit(**r)
+    for fit in found:
         out.setdefault((fit.level, fit.source_kind), []).append(fit)
     return out
 

@@ -172,14 +172,14 @@ def newest_coverage_study(con: duckdb.DuckDBPyConnection) -> int | None:
     return scalar(con, "SELECT max(fit_id) FROM interval_coverage")
 
 
-def interval_coverage(con: duckdb.DuckDBPyConnection) -> tuple[CoverageRow, ...]:
-    """The newest stored coverage study (method x points x level -> coverage); empty when none
-    is stored. `horizon update` stores one for the canonical trend's design."""
+def interval_coverage(con: duckdb.DuckDBPyConnection, fit_id: int | None = None) -> tuple[CoverageRow, ...]:
+    """A stored coverage study (method x points x level -> coverage), the newest by default;
+    empty when none is stored. `horizon update` stores one for the canonical trend's design."""
     return tuple(records(con, CoverageRow,
         "SELECT scenario, method, n_points, level, coverage, n_datasets, chosen FROM interval_coverage"
         " WHERE fit_id = ?"
         " ORDER BY scenario = 'normal' DESC, scenario, chosen DESC, method, n_points DESC, level",
-        [newest_coverage_study(con)],
+        [newest_coverage_study(con) if fit_id is None else fit_id],
     ))
 
 
@@ -221,8 +221,7 @@ def newest_forecast_run(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> in
     """The forecast run that extrapolated trend fit ``trend_fit_id`` last, or None. The one
     home of this rule: the report, `horizon update` and ``forecasts`` below all ask here, so
     they never show different runs. Fit ids are handed out in order, so the highest is newest."""
-    row = con.execute("SELECT max(fit_id) FROM forecasts WHERE trend_fit_id = ?", [trend_fit_id]).fetchone()
-    return None if row is None or row[0] is None else int(row[0])
+    return scalar(con, "SELECT max(fit_id) FROM forecasts WHERE trend_fit_id = ?", [trend_fit_id])
 
 
 def forecasts(con: duckdb.DuckDBPyConnection, trend_fit_id: int) -> tuple[StoredForecast, ...]:

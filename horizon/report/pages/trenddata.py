@@ -85,13 +85,14 @@ def trend_records(fit: data.TrendFit, end: date | None = None) -> list[dict[str,
         return []
     grid = date_grid(first, max(end or last, last))
     days = [day(d) for d in grid]
-    fitted = curve_values(fit.form, params(fit), days)
+    shape = params(fit)
+    fitted = curve_values(fit.form, shape, days)
     low_d, high_d = fit.ci_low, fit.ci_high
     ends: tuple[float, float] | None = None  # the doubling time's interval, when there is one to draw
     if fit.form == "exponential" and low_d and high_d and math.isfinite(low_d) and math.isfinite(high_d):
         ends = (low_d, high_d)
     centre_x = (day(first) + day(last)) / 2
-    centre_y = curve_values(fit.form, params(fit), [centre_x])[0] if ends is not None else None
+    centre_y = curve_values(fit.form, shape, [centre_x])[0] if ends is not None else None
     out = []
     for d, x, y in zip(grid, days, fitted):
         if y is None or abs(y) > MAX_LN_MINUTES:

@@ -56,8 +56,8 @@ class CoverageStudy:
 
 
 def load_coverage_study(con: duckdb.DuckDBPyConnection) -> CoverageStudy | None:
-    rows = interval_coverage(con)
     fit_id = newest_coverage_study(con)
+    rows = () if fit_id is None else interval_coverage(con, fit_id)
     if not rows or fit_id is None:
         return None
     found = named_rows(con, "SELECT CAST(params AS VARCHAR) AS params FROM fits WHERE fit_id = ?", [fit_id])
